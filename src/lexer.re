@@ -1,0 +1,2 @@
+#include "compiler.h"
+#include "parser.h"

@@ -193,6 +193,9 @@ Type *type_class(Compiler *c, ClassInfo *cls);
 const char *type_name(Compiler *c, Type *t); /* Python spelling: "list[int]" */
 bool type_is_ref(Type *t);   /* heap object handled by pointer (str, list, ...) */
 bool type_is_num(Type *t);   /* int, float or bool */
+typedef enum OpKind OpKind;
+/* Result of `a op b` for an arithmetic/bitwise operator, NULL if invalid. */
+Type *type_arith(Compiler *c, OpKind op, Type *a, Type *b);
 
 /* ------------------------------------------------------------------ */
 /* AST (ast.c has the constructors the parser calls).                   */
@@ -202,7 +205,7 @@ typedef struct Stmt Stmt;
 typedef struct Symbol Symbol;
 typedef struct Func Func;
 
-typedef enum {
+enum OpKind {
     OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD, OP_POW, OP_MATMUL,
     OP_LSHIFT, OP_RSHIFT, OP_BITAND, OP_BITOR, OP_BITXOR,
     /* unary */
@@ -211,7 +214,7 @@ typedef enum {
     OP_AND, OP_OR,
     /* comparison */
     OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN, OP_IS, OP_IS_NOT,
-} OpKind;
+};
 const char *op_text(OpKind op); /* "+", "not in", ... */
 
 typedef enum {
@@ -377,6 +380,15 @@ void ast_dump_module(StrBuf *b, Module *m);
 /* ------------------------------------------------------------------ */
 /* Semantic analysis (sema.c).                                          */
 
+/* Builtin functions and methods (Expr.builtin). */
+typedef enum {
+    BI_NONE,
+    BI_PRINT, BI_LEN, BI_STR, BI_INT, BI_FLOAT, BI_BOOL, BI_ABS, BI_MIN, BI_MAX,
+    BI_ROUND, BI_RANGE, BI_REPR, BI_ORD, BI_CHR, BI_ISINSTANCE, BI_SUM, BI_SORTED,
+    BI_ENUMERATE, BI_ZIP,
+    BI_COUNT_
+} BuiltinId;
+
 typedef enum {
     MEM_DEFAULT = -1, /* no decorator: follows --memory-strategy */
     MEM_AUTO = 0,
@@ -397,6 +409,7 @@ struct Symbol {
     Func *fn;          /* SYM_FUNC */
     ClassInfo *cls;    /* SYM_CLASS */
     int builtin;       /* SYM_BUILTIN / SYM_EXC: code */
+    bool used;         /* emitter: the value is read somewhere */
 };
 
 struct Func {
@@ -412,6 +425,11 @@ struct Func {
     Expr *arena_expr;      /* @arena_memory(expr) */
     MemStrategy strategy;  /* memory pass: the strategy that applies */
     bool can_raise;
+    int check_state;       /* sema: 0 unchecked, 1 in progress, 2 done */
+    bool ret_known;        /* sema: ret is final (annotated or inferred) */
+    Func *outer;           /* nested function: the enclosing one */
+    PtrVec global_names;   /* const char*: names declared `global` in the body */
+    PtrVec nested;         /* Func*: functions defined in the body */
 };
 
 struct ClassInfo {

@@ -133,3 +133,37 @@ bool type_is_num(Type *t)
 {
     return t->kind == T_INT || t->kind == T_FLOAT || t->kind == T_BOOL;
 }
+
+/* Python's numeric tower on native types: int op int stays int (bool
+ * counts as int), any float makes a float, / always makes a float. */
+Type *type_arith(Compiler *c, OpKind op, Type *a, Type *b)
+{
+    TypeKind ka = a->kind, kb = b->kind;
+    bool ia = ka == T_INT || ka == T_BOOL, ib = kb == T_INT || kb == T_BOOL;
+    bool na = ia || ka == T_FLOAT, nb = ib || kb == T_FLOAT;
+    switch (op) {
+    case OP_ADD:
+        if (ka == T_STR && kb == T_STR)
+            return a;
+        /* fall through */
+    case OP_SUB: case OP_MUL: case OP_FLOORDIV: case OP_MOD: case OP_POW:
+        if (op == OP_MUL && ((ka == T_STR && ib) || (ia && kb == T_STR)))
+            return type_prim(c, T_STR);
+        if (ia && ib)
+            return type_prim(c, T_INT);
+        if (na && nb)
+            return type_prim(c, T_FLOAT);
+        return NULL;
+    case OP_DIV:
+        return na && nb ? type_prim(c, T_FLOAT) : NULL;
+    case OP_LSHIFT: case OP_RSHIFT:
+        return ia && ib ? type_prim(c, T_INT) : NULL;
+    case OP_BITAND: case OP_BITOR: case OP_BITXOR:
+        if (ka == T_BOOL && kb == T_BOOL)
+            return a;
+        return ia && ib ? type_prim(c, T_INT) : NULL;
+    default:
+        return NULL;
+    }
+}
+

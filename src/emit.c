@@ -675,7 +675,7 @@ static CVal emit_fstr_items(Emit *E, PtrVec *items)
 
 /* Arguments of a call evaluated left to right; earlier ones are
  * stabilized when a later one calls user code. */
-static void emit_args(Emit *E, Expr **args, int n, CVal *out)
+static void emit_args(Emit *E, Expr **args, int n, CVal *out, bool user_call)
 {
     for (int i = 0; i < n; i++) {
         if (!args[i])
@@ -685,7 +685,7 @@ static void emit_args(Emit *E, Expr **args, int n, CVal *out)
         for (int j = i + 1; j < n && !later_call; j++)
             later_call = has_call(args[j]);
         /* a global may be replaced by the callee while it holds it */
-        bool global_ref = args[i]->kind == E_NAME && args[i]->sym && args[i]->sym->global &&
+        bool global_ref = user_call && args[i]->kind == E_NAME && args[i]->sym && args[i]->sym->global &&
                           is_ref(args[i]->type);
         if (later_call || global_ref)
             out[i] = stabilize(E, out[i], args[i]->type);
@@ -702,7 +702,7 @@ static CVal emit_user_call(Emit *E, Expr *e, bool discard)
         vals[i] = e->bound[i] ? e->bound[i]->value : p->def;
     }
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
-    emit_args(E, vals, n, cv);
+    emit_args(E, vals, n, cv, true);
     StrBuf call = {0};
     sb_printf(&call, "%s(", fn->cname);
     for (int i = 0; i < n; i++)
@@ -761,7 +761,7 @@ static CVal emit_print(Emit *E, Expr *e)
     for (int i = 0; i < n; i++)
         vals[i] = arg(e, i)->value;
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
-    emit_args(E, vals, n, cv);
+    emit_args(E, vals, n, cv, false);
     CVal *sep = NULL, *end = NULL;
     Type *sept = NULL, *endt = NULL;
     for (int i = 0; i < n; i++) {
@@ -791,7 +791,7 @@ static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
     for (int i = 0; i < n; i++)
         vals[i] = arg(e, i)->value;
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
-    emit_args(E, vals, n, cv);
+    emit_args(E, vals, n, cv, false);
     Type *t = e->type;
     if (n == 1) /* min(s) of a str: its smallest character */
         return to_temp(E, t, fmt(E, "tauraro_str_%s_char(%s)", is_min ? "min" : "max", cv[0].code), true);

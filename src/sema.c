@@ -1372,8 +1372,8 @@ static void check_func(Sema *s, Func *fn)
         fn->ret_known = true;
     } else if (fn->ret->kind != T_NONE && fn->ret->kind != T_OPTIONAL && !is_err(fn->ret) &&
                !block_returns(&fn->def->body)) {
-        ERR(s, fn->def->pos, "'%s' can reach the end of its body without returning a %s "
-                             "(it would return None)", fn->name, tname(s, fn->ret));
+        ERR(s, fn->def->pos, "'%s' can reach the end of its body without a return "
+                             "(it would return None, not %s)", fn->name, tname(s, fn->ret));
     }
     for (int i = 0; i < fn->nested.n; i++)
         check_func(s, fn->nested.items[i]);

@@ -1198,8 +1198,9 @@ static bool constant_expr(Expr *e)
 }
 
 /* Make the Func for a def: its parameters' types come from annotations. */
-static Func *declare_func(Sema *s, FuncDef *d, Func *outer)
+static Func *declare_func(Sema *s, Stmt *st, Func *outer)
 {
+    FuncDef *d = st->def;
     Func *fn = arena_alloc(&s->c->arena, sizeof *fn);
     fn->name = d->name;
     fn->def = d;
@@ -1209,7 +1210,7 @@ static Func *declare_func(Sema *s, FuncDef *d, Func *outer)
                       : arena_printf(&s->c->arena, "fn_%s", d->name);
     d->fn = fn;
     if (d->is_async)
-        ERR(s, d->pos, "async functions are not supported");
+        ERR(s, st->pos, "async functions are not supported");
     for (int i = 0; i < d->decorators.n; i++) {
         MemStrategy m = decorator_strategy(s, fn, d->decorators.items[i]);
         if (m != MEM_DEFAULT)
@@ -1309,7 +1310,7 @@ static void collect_block(Sema *s, Func *fn, PtrVec *body)
             if (fn == s->p->main)
                 break; /* declared by check_module */
             {
-                Func *nested = declare_func(s, st->def, fn);
+                Func *nested = declare_func(s, st, fn);
                 Symbol *sym = new_symbol(s, SYM_FUNC, st->def->name, st->pos);
                 sym->fn = nested;
                 sym->type = prim(s, T_FUNC);
@@ -1405,7 +1406,7 @@ static void check_module(Sema *s, Module *m)
         Symbol *sym = new_symbol(s, SYM_FUNC, st->def->name, st->pos);
         sym->type = prim(s, T_FUNC);
         vec_push(&s->c->arena, &p->globals, sym);
-        sym->fn = declare_func(s, st->def, NULL);
+        sym->fn = declare_func(s, st, NULL);
         sym->cname = sym->fn->cname;
     }
     collect_block(s, main, &m->body);

@@ -49,6 +49,7 @@ typedef struct Emit {
 } Emit;
 
 static CVal emit_expr(Emit *E, Expr *e);
+static const char *emit_cond(Emit *E, Expr *e);
 static void emit_block(Emit *E, PtrVec *body);
 
 static Type *prim(Emit *E, TypeKind k) { return type_prim(E->c, k); }
@@ -586,8 +587,7 @@ static CVal emit_boolop(Emit *E, Expr *e)
 static CVal emit_ifexp(Emit *E, Expr *e)
 {
     Type *t = e->type;
-    CVal c = emit_expr(E, e->cond);
-    const char *cc = truthy_code(E, c, e->cond->type);
+    const char *cc = emit_cond(E, e->cond);
     Temp *r = new_temp(E, t);
     line(E, "if (%s) {", cc);
     E->indent++;
@@ -934,13 +934,28 @@ static CVal emit_expr(Emit *E, Expr *e)
     }
 }
 
+/* "(x == y)" -> "x == y": `if ((x == y))` draws a warning from clang. */
+static const char *strip_parens(Emit *E, const char *code)
+{
+    size_t n = strlen(code);
+    if (n < 2 || code[0] != '(' || code[n - 1] != ')')
+        return code;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        depth += code[i] == '(' ? 1 : code[i] == ')' ? -1 : 0;
+        if (depth == 0 && i + 1 < n)
+            return code; /* "(a) && (b)": the first paren closes early */
+    }
+    return arena_strndup(&E->c->arena, code + 1, n - 2);
+}
+
 /* A condition as C code (truthiness), with any temporaries it made
  * released before the branch it guards. */
 static const char *emit_cond(Emit *E, Expr *e)
 {
     int mark = E->owned.n;
     CVal v = emit_expr(E, e);
-    const char *code = truthy_code(E, v, e->type);
+    const char *code = strip_parens(E, truthy_code(E, v, e->type));
     if (E->owned.n > mark) {
         Temp *b = new_temp(E, prim(E, T_BOOL));
         line(E, "%s = %s;", b->name, code);
@@ -1074,7 +1089,7 @@ static void emit_while(Emit *E, Stmt *st)
         /* the condition needs statements: evaluate it at the top */
         line(E, "for (;;) {");
         sb_puts(E->body, pre);
-        line(E, "    if (!%s)", c);
+        line(E, "    if (!(%s))", c);
         line(E, "        break;");
     } else {
         line(E, "while (%s) {", c);
@@ -1111,14 +1126,19 @@ static void emit_for_range(Emit *E, Stmt *st, Expr *call)
     const char *stop = to_temp(E, it, emit_expr(E, stop_e).code, false).code;
     int64_t step = 1;
     bool const_step = !step_e || small_int_literal(step_e, &step);
-    const char *stepc = step_e ? to_temp(E, it, emit_expr(E, step_e).code, false).code : "1";
+    const char *stepc = !step_e ? "1"
+                        : const_step ? int_literal(E, step)
+                                     : to_temp(E, it, emit_expr(E, step_e).code, false).code;
     Temp *i = new_temp(E, it);
     const char *brk = else_label(E, st);
     const char *var = var_code(st->target->sym);
-    if (const_step && step != 0) {
+    if (const_step && (step == 1 || step == -1)) {
         /* i < stop (or i > stop) before the step keeps i + step in range */
-        line(E, "for (%s = %s; %s %s %s; %s += %s) {", i->name, start, i->name,
-             step > 0 ? "<" : ">", stop, i->name, stepc);
+        line(E, "for (%s = %s; %s %s %s; %s%s) {", i->name, start, i->name,
+             step > 0 ? "<" : ">", stop, i->name, step > 0 ? "++" : "--");
+    } else if (const_step && step != 0) {
+        line(E, "for (%s = %s; %s %s %s; %s = tauraro_range_next(%s, %s, %s)) {", i->name,
+             start, i->name, step > 0 ? "<" : ">", stop, i->name, i->name, stepc, stop);
     } else {
         if (!const_step) {
             line(E, "if (%s == 0)", stepc);

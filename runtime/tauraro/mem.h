@@ -1,0 +1,449 @@
+/* tauraro/mem.h - object header and allocators of the Tauraro runtime.
+ *
+ * Header-only; every function is `static` (unused ones cost nothing). Usable
+ * on its own:
+ *
+ *     #include "tauraro/mem.h"
+ *     typedef struct { tauraro_obj_t hdr; double x, y; } point_t;
+ *     point_t *p = tauraro_obj_new(sizeof *p, TAURARO_TAG_INSTANCE);
+ *     tauraro_incref(p);
+ *     tauraro_decref(p, NULL);
+ *     tauraro_decref(p, NULL);      // count reaches 0: freed
+ *
+ * Every heap object starts with an 8-byte tauraro_obj_t: the reference count,
+ * the strategy that owns the memory (AUTO, MANUAL, ARENA, STATIC) and a kind
+ * tag. The header lives in the same allocation as the object (one malloc per
+ * object). Count operations only touch AUTO objects, so values from arenas,
+ * manual allocations and static literals can be stored anywhere and counted
+ * for free.
+ *
+ * The bump arena allocates from its current block; a request that does not
+ * fit opens a new block (or, when large, gets a dedicated block of its own
+ * while the current block stays current). See docs/runtime.md.
+ */
+#ifndef TAURARO_MEM_H
+#define TAURARO_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+/* ---- conventions shared by all runtime headers ---------------------------- */
+
+/* Small hot functions. */
+#define TAURARO_INLINE static inline
+/* Everything else: one copy per program, no warning when a program does not
+ * use it. */
+#define TAURARO_FUNC static __attribute__((unused))
+/* Runtime globals (one translation unit per program). */
+#define TAURARO_DATA static __attribute__((unused))
+
+#ifndef TAURARO_LIKELY
+#define TAURARO_LIKELY(x) __builtin_expect(!!(x), 1)
+#endif
+#ifndef TAURARO_UNLIKELY
+#define TAURARO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#endif
+
+/* ---- the object header ---------------------------------------------------- */
+
+typedef struct tauraro_obj {      /* 8 bytes, first member of every heap object */
+    uint32_t rc;                  /* reference count (AUTO only) */
+    uint8_t strategy;             /* TAURARO_AUTO, _MANUAL, _ARENA, _STATIC */
+    uint8_t flags;                /* reserved (debug: freed/poisoned) */
+    uint16_t tag;                 /* object kind, for stats/debug */
+} tauraro_obj_t;
+
+enum { TAURARO_AUTO = 0, TAURARO_MANUAL = 1, TAURARO_ARENA = 2, TAURARO_STATIC = 3 };
+enum {
+    TAURARO_TAG_RAW = 0, TAURARO_TAG_STR, TAURARO_TAG_EXC, TAURARO_TAG_LIST,
+    TAURARO_TAG_DICT, TAURARO_TAG_TUPLE, TAURARO_TAG_INSTANCE, TAURARO_TAG_BUFFER
+};
+
+/* Initializer of the header of a statically allocated object. */
+#define TAURARO_STATIC_HDR(tag) { 1, TAURARO_STATIC, 0, (tag) }
+
+/* Live-object statistics, read by the memory_stats() builtin. AUTO and MANUAL
+ * bytes are the sizes of the malloc blocks (malloc_usable_size on glibc, so the
+ * figure is what the heap really holds; 0 where the C library cannot tell);
+ * arena bytes are the sizes of the blocks of the live arenas. */
+typedef struct tauraro_stats {
+    int64_t auto_objects, auto_bytes;
+    int64_t manual_objects, manual_bytes;
+    int64_t arena_count, arena_bytes;
+} tauraro_stats_t;
+
+TAURARO_DATA tauraro_stats_t tauraro_stats;
+
+/* ---- raw memory ------------------------------------------------------------- */
+
+/* Out of memory is fatal: flush what the program printed, report, exit(1). */
+TAURARO_FUNC void tauraro_out_of_memory(void) __attribute__((noreturn));
+TAURARO_FUNC void tauraro_out_of_memory(void)
+{
+    fflush(stdout);
+    fputs("MemoryError\n", stderr);
+    exit(1);
+}
+
+/* malloc that never returns NULL (0 bytes is a valid request). */
+TAURARO_INLINE void *tauraro_alloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (TAURARO_UNLIKELY(p == NULL))
+        tauraro_out_of_memory();
+    return p;
+}
+
+/* Zero-filled tauraro_alloc (Buffer contents). */
+TAURARO_INLINE void *tauraro_alloc_zeroed(size_t n)
+{
+    void *p = calloc(n ? n : 1, 1);
+    if (TAURARO_UNLIKELY(p == NULL))
+        tauraro_out_of_memory();
+    return p;
+}
+
+/* realloc that never returns NULL; p may be NULL. */
+TAURARO_INLINE void *tauraro_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (TAURARO_UNLIKELY(q == NULL))
+        tauraro_out_of_memory();
+    return q;
+}
+
+/* n * size with overflow check (array allocations): MemoryError on overflow. */
+TAURARO_INLINE size_t tauraro_size_mul(size_t n, size_t size)
+{
+    size_t r;
+    if (TAURARO_UNLIKELY(__builtin_mul_overflow(n, size, &r)))
+        tauraro_out_of_memory();
+    return r;
+}
+
+/* Aligned raw memory (allocate_aligned); align is a power of two. Free it
+ * with tauraro_free. */
+TAURARO_FUNC void *tauraro_alloc_aligned(size_t n, size_t align)
+{
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    if (TAURARO_UNLIKELY((align & (align - 1)) != 0 || n > SIZE_MAX - align))
+        tauraro_out_of_memory();
+    /* C11 wants the size to be a multiple of the alignment */
+    size_t rounded = (n + align - 1) & ~(align - 1);
+    void *p = aligned_alloc(align, rounded ? rounded : align);
+    if (TAURARO_UNLIKELY(p == NULL))
+        tauraro_out_of_memory();
+    return p;
+}
+
+TAURARO_INLINE void tauraro_free(void *p)
+{
+    free(p);
+}
+
+/* Bytes the heap holds for a block returned by malloc. */
+TAURARO_INLINE size_t tauraro_heap_size(void *p)
+{
+#if defined(__GLIBC__)
+    return malloc_usable_size(p);
+#else
+    (void)p;
+    return 0;
+#endif
+}
+
+/* ---- counted (AUTO) and manual objects ---------------------------------------- */
+
+TAURARO_INLINE void tauraro_obj_init(void *obj, uint8_t strategy, uint16_t tag)
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    h->rc = 1;
+    h->strategy = strategy;
+    h->flags = 0;
+    h->tag = tag;
+}
+
+/* A malloc'd, reference-counted object of `size` bytes (header included):
+ * rc = 1, strategy AUTO. The rest of the object is not initialised. */
+TAURARO_INLINE void *tauraro_alloc_rc(size_t size, uint16_t tag)
+{
+    void *p = tauraro_alloc(size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
+    tauraro_obj_init(p, TAURARO_AUTO, tag);
+    tauraro_stats.auto_objects++;
+    tauraro_stats.auto_bytes += (int64_t)tauraro_heap_size(p);
+    return p;
+}
+
+/* A malloc'd object owned by the program (manual strategy): counting is a no-op
+ * on it, tauraro_obj_free releases it. */
+TAURARO_INLINE void *tauraro_alloc_manual(size_t size, uint16_t tag)
+{
+    void *p = tauraro_alloc(size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
+    tauraro_obj_init(p, TAURARO_MANUAL, tag);
+    tauraro_stats.manual_objects++;
+    tauraro_stats.manual_bytes += (int64_t)tauraro_heap_size(p);
+    return p;
+}
+
+/* Give the memory of a heap object back (no destructor call): AUTO and MANUAL
+ * objects are freed and leave the statistics; arena and static objects are
+ * left alone (an arena frees its memory in bulk). Out of line, like every
+ * path that ends in free(): inlined into code that also handles arena or
+ * static objects, it makes gcc warn about freeing them (it cannot see that
+ * the strategy test excludes that). */
+TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_release(void *obj)
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    if (h == NULL)
+        return;
+    if (h->strategy == TAURARO_AUTO) {
+        tauraro_stats.auto_objects--;
+        tauraro_stats.auto_bytes -= (int64_t)tauraro_heap_size(h);
+        free(h);
+    } else if (h->strategy == TAURARO_MANUAL) {
+        tauraro_stats.manual_objects--;
+        tauraro_stats.manual_bytes -= (int64_t)tauraro_heap_size(h);
+        free(h);
+    }
+}
+
+/* Explicit free of an object (the `free(x)` builtin, manual strategy): runs
+ * dtor (if not NULL) and releases the memory. No-op for NULL, arena and static
+ * objects. */
+TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_free(void *obj, void (*dtor)(void *))
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    if (h == NULL || h->strategy == TAURARO_ARENA || h->strategy == TAURARO_STATIC)
+        return;
+    if (dtor)
+        dtor(obj);
+    tauraro_obj_release(obj);
+}
+
+/* NULL-safe; only AUTO objects count. */
+TAURARO_INLINE void tauraro_incref(void *obj)
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    if (h != NULL && h->strategy == TAURARO_AUTO)
+        h->rc++;
+}
+
+/* The cold end of tauraro_decref. Kept out of line: the inline fast path
+ * stays small, and compilers do not see a free() in every function that
+ * drops a reference (gcc's -Wuse-after-free would flag uses of a pointer
+ * that is still borrowed elsewhere). */
+TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_dealloc(void *obj, void (*dtor)(void *))
+{
+    if (dtor)
+        dtor(obj);
+    tauraro_obj_release(obj);
+}
+
+/* NULL-safe; when an AUTO object's count reaches 0: dtor(obj) (if dtor is not
+ * NULL) releases what the object owns, then the object itself is freed. */
+TAURARO_INLINE void tauraro_decref(void *obj, void (*dtor)(void *))
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    if (h != NULL && h->strategy == TAURARO_AUTO && --h->rc == 0)
+        tauraro_obj_dealloc(obj, dtor);
+}
+
+/* ---- bump arena -------------------------------------------------------------- */
+
+typedef struct tauraro_arena_block {
+    struct tauraro_arena_block *next;
+    size_t size;                      /* usable bytes after the block header */
+} tauraro_arena_block_t;
+
+typedef struct tauraro_arena {
+    char *cur;                        /* next free byte of the current block */
+    char *end;                        /* end of the current block */
+    tauraro_arena_block_t *blocks;    /* blocks after the first, newest first */
+    size_t block_size;                /* size of a regular block */
+    size_t used;                      /* bytes handed out (requested sizes) */
+    size_t reserved;                  /* sum of the block sizes */
+    size_t nblocks;                   /* blocks held, the first one included */
+} tauraro_arena_t;
+
+/* Every block's data starts 16-byte aligned after its header (malloc gives 16
+ * on the 64-bit targets we support); the bump pointer stays 8-byte aligned. */
+#define TAURARO_ARENA_ALIGN ((size_t)16)
+#define TAURARO_ARENA_ROUND(n) (((n) + TAURARO_ARENA_ALIGN - 1) & ~(TAURARO_ARENA_ALIGN - 1))
+#define TAURARO_ARENA_HDR TAURARO_ARENA_ROUND(sizeof(tauraro_arena_t))
+#define TAURARO_ARENA_BLOCK_HDR TAURARO_ARENA_ROUND(sizeof(tauraro_arena_block_t))
+#define TAURARO_ARENA_DEFAULT_BLOCK ((size_t)4096)
+
+/* The arena that object constructors allocate from; NULL = automatic (rc). */
+TAURARO_DATA tauraro_arena_t *tauraro_cur_arena;
+
+/* The first block lives in the same allocation as the arena itself, so an
+ * arena that never outgrows its first block costs one malloc. */
+TAURARO_INLINE char *tauraro_arena_first_data(tauraro_arena_t *a)
+{
+    return (char *)a + TAURARO_ARENA_HDR;
+}
+
+TAURARO_FUNC tauraro_arena_t *tauraro_arena_create(size_t block_size)
+{
+    if (block_size == 0)
+        block_size = TAURARO_ARENA_DEFAULT_BLOCK;
+    if (block_size > SIZE_MAX / 2)
+        tauraro_out_of_memory();
+    block_size = TAURARO_ARENA_ROUND(block_size);
+    tauraro_arena_t *a = (tauraro_arena_t *)tauraro_alloc(TAURARO_ARENA_HDR + block_size);
+    a->cur = tauraro_arena_first_data(a);
+    a->end = a->cur + block_size;
+    a->blocks = NULL;
+    a->block_size = block_size;
+    a->used = 0;
+    a->reserved = block_size;
+    a->nblocks = 1;
+    tauraro_stats.arena_count++;
+    tauraro_stats.arena_bytes += (int64_t)block_size;
+    return a;
+}
+
+/* Slow path of the arena allocators: the request does not fit the current
+ * block. A large request (more than a quarter of a block) gets a block of its
+ * own and the current block stays current, so the free space left in it is
+ * not wasted; a small one opens a new regular block that becomes current. */
+TAURARO_FUNC void *tauraro_arena_alloc_slow(tauraro_arena_t *a, size_t size, size_t align)
+{
+    size_t slack = align > TAURARO_ARENA_ALIGN ? align - 1 : 0;
+    if (size > SIZE_MAX / 2 - slack - TAURARO_ARENA_BLOCK_HDR)
+        tauraro_out_of_memory();
+    size_t need = TAURARO_ARENA_ROUND(size + slack);
+    bool dedicated = need > a->block_size / 4;
+    size_t bsize = dedicated ? need : a->block_size;
+    tauraro_arena_block_t *b =
+        (tauraro_arena_block_t *)tauraro_alloc(TAURARO_ARENA_BLOCK_HDR + bsize);
+    b->size = bsize;
+    b->next = a->blocks;
+    a->blocks = b;
+    a->nblocks++;
+    a->reserved += bsize;
+    tauraro_stats.arena_bytes += (int64_t)bsize;
+
+    char *data = (char *)b + TAURARO_ARENA_BLOCK_HDR;
+    uintptr_t mask = (uintptr_t)align - 1;
+    char *p = data + ((align - ((uintptr_t)data & mask)) & mask);
+    if (!dedicated) {
+        a->cur = p + ((size + 7) & ~(size_t)7);
+        a->end = data + bsize;
+    }
+    a->used += size;
+    return p;
+}
+
+/* Fast path: a pointer bump, 8-byte aligned. */
+TAURARO_INLINE void *tauraro_arena_alloc(tauraro_arena_t *a, size_t size)
+{
+    /* cur and end are multiples of 8, so size <= avail implies that the
+     * rounded size fits too (and cannot overflow) */
+    if (TAURARO_LIKELY(size <= (size_t)(a->end - a->cur))) {
+        char *p = a->cur;
+        a->cur += (size + 7) & ~(size_t)7;
+        a->used += size;
+        return p;
+    }
+    return tauraro_arena_alloc_slow(a, size, 8);
+}
+
+/* align: a power of two (values below 8 mean 8). */
+TAURARO_FUNC void *tauraro_arena_alloc_aligned(tauraro_arena_t *a, size_t size, size_t align)
+{
+    if (align < 8)
+        align = 8;
+    if ((align & (align - 1)) != 0)
+        tauraro_out_of_memory();  /* not a power of two: a compiler bug */
+    uintptr_t mask = (uintptr_t)align - 1;
+    size_t pad = (size_t)((align - ((uintptr_t)a->cur & mask)) & mask);
+    size_t avail = (size_t)(a->end - a->cur);
+    if (pad <= avail && size <= avail - pad) {
+        char *p = a->cur + pad;
+        a->cur = p + ((size + 7) & ~(size_t)7);
+        a->used += size;
+        return p;
+    }
+    return tauraro_arena_alloc_slow(a, size, align);
+}
+
+/* Forget every allocation; keeps the first block for reuse, frees the rest. */
+TAURARO_FUNC void tauraro_arena_reset(tauraro_arena_t *a)
+{
+    tauraro_arena_block_t *b = a->blocks;
+    while (b) {
+        tauraro_arena_block_t *next = b->next;
+        free(b);
+        b = next;
+    }
+    tauraro_stats.arena_bytes -= (int64_t)(a->reserved - a->block_size);
+    a->blocks = NULL;
+    a->cur = tauraro_arena_first_data(a);
+    a->end = a->cur + a->block_size;
+    a->used = 0;
+    a->reserved = a->block_size;
+    a->nblocks = 1;
+}
+
+/* NULL ok. */
+TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a)
+{
+    if (a == NULL)
+        return;
+    tauraro_arena_reset(a);
+    tauraro_stats.arena_count--;
+    tauraro_stats.arena_bytes -= (int64_t)a->block_size;
+    if (tauraro_cur_arena == a)
+        tauraro_cur_arena = NULL;
+    free(a);
+}
+
+TAURARO_INLINE size_t tauraro_arena_bytes_used(const tauraro_arena_t *a)
+{
+    return a->used;
+}
+
+TAURARO_INLINE size_t tauraro_arena_bytes_reserved(const tauraro_arena_t *a)
+{
+    return a->reserved;
+}
+
+TAURARO_INLINE size_t tauraro_arena_block_count(const tauraro_arena_t *a)
+{
+    return a->nblocks;
+}
+
+/* ---- the allocation every object constructor uses ------------------------------- */
+
+/* From the current arena when one is active (strategy ARENA), else a counted
+ * heap object. rc = 1 either way; the body is not zero-filled. */
+TAURARO_INLINE void *tauraro_obj_new(size_t size, uint16_t tag)
+{
+    tauraro_arena_t *a = tauraro_cur_arena;
+    if (a != NULL) {
+        void *p = tauraro_arena_alloc(a, size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
+        tauraro_obj_init(p, TAURARO_ARENA, tag);
+        return p;
+    }
+    return tauraro_alloc_rc(size, tag);
+}
+
+/* Switch the allocation target (arena functions); returns the previous one so
+ * the caller can restore it on every exit path. */
+TAURARO_INLINE tauraro_arena_t *tauraro_arena_enter(tauraro_arena_t *a)
+{
+    tauraro_arena_t *prev = tauraro_cur_arena;
+    tauraro_cur_arena = a;
+    return prev;
+}
+
+#endif /* TAURARO_MEM_H */

@@ -399,7 +399,10 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "--cflags") == 0) {
-        printf("-std=c11 -I%s -lm\n", runtime_dir());
+        /* the math library must link even though it precedes app.c, also
+         * where the linker defaults to --as-needed */
+        printf("-std=c11 -I%s -Wl,--push-state,--no-as-needed -lm -Wl,--pop-state\n",
+               runtime_dir());
         return EXIT_OK;
     }
     Cli cli = {0};

@@ -302,7 +302,7 @@ test_cflags_strict_warnings() {
     for cc in gcc clang; do
         have "$cc" || continue
         # shellcheck disable=SC2086  # the flags are a list
-        "$cc" $flags -std=c11 -Wall -Wextra -Werror -c hello.c -o "hello_$cc.o" >out 2>err ||
+        "$cc" $flags -std=c11 -Wall -Wextra -Werror hello.c -o "hello_$cc" >out 2>err ||
             no "$cc -std=c11 -Wall -Wextra -Werror rejected the C" || return
     done
 }

@@ -276,6 +276,7 @@ struct Expr {
 
     /* filled by sema */
     Symbol *sym;      /* E_NAME: the variable or function */
+    bool check_bound; /* E_NAME: may be read before any assignment */
     CallKind call;    /* E_CALL */
     int builtin;      /* E_CALL with CALL_BUILTIN / E_ATTR methods: a BI_* code */
     Func *fn;         /* E_CALL with CALL_FUNC/CALL_METHOD */

@@ -909,6 +909,21 @@ static const char *var_code(Symbol *sym)
     return sym->cname;
 }
 
+/* A variable that may be read before any assignment: raise what Python
+ * raises instead of reading NULL. */
+static void emit_bound_check(Emit *E, Expr *e)
+{
+    Symbol *sym = e->sym;
+    line(E, "if (%s == NULL)", var_code(sym));
+    if (sym->global)
+        line(E, "    tauraro_raise_msg(&tauraro_cls_NameError, \"name '%s' is not defined\");",
+             sym->name);
+    else
+        line(E, "    tauraro_raise_msg(&tauraro_cls_UnboundLocalError, \"cannot access local "
+                "variable '%s' where it is not associated with a value\");", sym->name);
+    check(E, e->pos);
+}
+
 static CVal emit_expr(Emit *E, Expr *e)
 {
     switch (e->kind) {
@@ -920,6 +935,8 @@ static CVal emit_expr(Emit *E, Expr *e)
     case E_FSTR: return emit_fstr_items(E, &e->items);
     case E_NAME:
         e->sym->used = true;
+        if (e->check_bound && is_ref(e->type))
+            emit_bound_check(E, e);
         return borrowed(var_code(e->sym));
     case E_UNARY: return emit_unary(E, e);
     case E_BINARY: return emit_binary(E, e);

@@ -21,6 +21,7 @@ typedef struct Sema {
     int loops; /* nesting depth of loops in fn */
     Symbol *builtins[BI_COUNT_];
     Expr *for_iter; /* the iterable of the for loop being checked */
+    PtrVec bound;   /* Symbol*: variables definitely assigned at this point */
 } Sema;
 
 #define ERR(s, pos, ...) diag_error((s)->c, (pos), __VA_ARGS__)
@@ -31,6 +32,7 @@ static const char *tname(Sema *s, Type *t) { return type_name(s->c, t); }
 static Type *check_expr(Sema *s, Expr *e, Type *expect);
 static void check_block(Sema *s, PtrVec *body);
 static void check_func(Sema *s, Func *fn);
+static void check_loop_body(Sema *s, Stmt *st);
 
 /* ------------------------------------------------------------------ */
 /* Builtins                                                             */
@@ -99,6 +101,50 @@ static Symbol *find_in(PtrVec *v, const char *name)
             return sym;
     }
     return NULL;
+}
+
+/* Definite assignment: the set of variables assigned on every path to
+ * the current point. A read outside it is checked at run time (Python's
+ * NameError / UnboundLocalError) instead of reading garbage. */
+static bool is_bound(Sema *s, Symbol *sym)
+{
+    for (int i = 0; i < s->bound.n; i++)
+        if (s->bound.items[i] == sym)
+            return true;
+    return false;
+}
+
+static void mark_bound(Sema *s, Symbol *sym)
+{
+    if (!is_bound(s, sym))
+        vec_push(&s->c->arena, &s->bound, sym);
+}
+
+static PtrVec bound_copy(Sema *s, PtrVec *v)
+{
+    PtrVec copy = {0};
+    for (int i = 0; i < v->n; i++)
+        vec_push(&s->c->arena, &copy, v->items[i]);
+    return copy;
+}
+
+static PtrVec bound_save(Sema *s)
+{
+    return bound_copy(s, &s->bound);
+}
+
+/* Keep only what is also bound in `other`. */
+static void bound_intersect(Sema *s, PtrVec *other)
+{
+    int k = 0;
+    for (int i = 0; i < s->bound.n; i++) {
+        bool both = false;
+        for (int j = 0; j < other->n && !both; j++)
+            both = other->items[j] == s->bound.items[i];
+        if (both)
+            s->bound.items[k++] = s->bound.items[i];
+    }
+    s->bound.n = k;
 }
 
 static bool declared_global(Func *fn, const char *name)
@@ -337,6 +383,9 @@ static Type *check_name(Sema *s, Expr *e)
             ERR(s, e->pos, "name '%s' is used before it is assigned", e->v.name);
             sym->type = prim(s, T_ERROR);
         }
+        if (sym->kind == SYM_VAR && (sym->global ? s->fn != s->p->main || !is_bound(s, sym)
+                                                  : !is_bound(s, sym)))
+            e->check_bound = true;
         return set_type(e, sym->type);
     case SYM_FUNC:
         return set_type(e, prim(s, T_FUNC));
@@ -906,6 +955,7 @@ static void assign_name(Sema *s, Expr *target, Type *vt, SrcPos vpos)
         return;
     }
     target->sym = sym;
+    mark_bound(s, sym);
     if (sym->kind == SYM_PARAM)
         sym->assigned = true;
     if (!sym->type) {
@@ -1013,6 +1063,7 @@ static void check_annassign(Sema *s, Stmt *st)
         if (!assignable(t, vt))
             ERR(s, target->pos, "cannot assign %s to '%s' of type %s", tname(s, vt),
                 target->v.name, tname(s, t));
+        mark_bound(s, sym);
     }
     if (sym->kind == SYM_PARAM)
         sym->assigned = true;
@@ -1032,14 +1083,17 @@ static void check_for(Sema *s, Stmt *st)
         ERR(s, st->expr->pos, "cannot iterate over a value of type '%s'", tname(s, it));
     if (!elem)
         elem = prim(s, T_ERROR);
+    PtrVec before = bound_save(s);
     if (st->target->kind == E_NAME)
         assign_name(s, st->target, elem, st->target->pos);
     else
         ERR(s, st->target->pos, "this loop target is not supported yet");
-    s->loops++;
-    check_block(s, &st->body);
-    s->loops--;
-    check_block(s, &st->orelse);
+    s->bound = bound_copy(s, &before);
+    /* the target is bound inside the body */
+    if (st->target->sym)
+        mark_bound(s, st->target->sym);
+    check_loop_body(s, st);
+    bound_intersect(s, &before);
 }
 
 static void check_return(Sema *s, Stmt *st)
@@ -1074,6 +1128,44 @@ static void check_return(Sema *s, Stmt *st)
 }
 
 static void check_stmt(Sema *s, Stmt *st);
+static bool block_returns(PtrVec *body);
+
+/* Control never reaches the statement after this block. */
+static bool block_leaves(PtrVec *body)
+{
+    if (body->n == 0)
+        return false;
+    Stmt *last = body->items[body->n - 1];
+    return last->kind == S_BREAK || last->kind == S_CONTINUE || block_returns(body);
+}
+
+/* A loop body may run zero times: what it assigns is not bound after. */
+static void check_loop_body(Sema *s, Stmt *st)
+{
+    PtrVec before = bound_save(s);
+    s->loops++;
+    check_block(s, &st->body);
+    s->loops--;
+    s->bound = bound_copy(s, &before);
+    check_block(s, &st->orelse);
+    bound_intersect(s, &before);
+}
+
+static void check_if(Sema *s, Stmt *st)
+{
+    check_cond(s, st->expr);
+    PtrVec before = bound_save(s);
+    check_block(s, &st->body);
+    PtrVec after_body = s->bound;
+    s->bound = bound_copy(s, &before);
+    check_block(s, &st->orelse);
+    if (block_leaves(&st->body))
+        return; /* only the else branch continues */
+    if (block_leaves(&st->orelse))
+        s->bound = after_body;
+    else
+        bound_intersect(s, &after_body);
+}
 
 static void check_block(Sema *s, PtrVec *body)
 {
@@ -1097,16 +1189,11 @@ static void check_stmt(Sema *s, Stmt *st)
         check_annassign(s, st);
         break;
     case S_IF:
-        check_cond(s, st->expr);
-        check_block(s, &st->body);
-        check_block(s, &st->orelse);
+        check_if(s, st);
         break;
     case S_WHILE:
         check_cond(s, st->expr);
-        s->loops++;
-        check_block(s, &st->body);
-        s->loops--;
-        check_block(s, &st->orelse);
+        check_loop_body(s, st);
         break;
     case S_FOR:
         check_for(s, st);
@@ -1364,8 +1451,10 @@ static void check_func(Sema *s, Func *fn)
     fn->check_state = 1;
     Func *saved_fn = s->fn;
     int saved_loops = s->loops;
+    PtrVec saved_bound = s->bound;
     s->fn = fn;
     s->loops = 0;
+    s->bound = (PtrVec){0};
     collect_block(s, fn, &fn->def->body);
     check_block(s, &fn->def->body);
     if (!fn->ret_known) {
@@ -1381,6 +1470,7 @@ static void check_func(Sema *s, Func *fn)
     fn->check_state = 2;
     s->fn = saved_fn;
     s->loops = saved_loops;
+    s->bound = saved_bound;
 }
 
 static void check_module(Sema *s, Module *m)

@@ -40,6 +40,8 @@ TAURARO_DATA const tauraro_class_t tauraro_cls_OverflowError = { "OverflowError"
 TAURARO_DATA const tauraro_class_t tauraro_cls_RuntimeError = { "RuntimeError", &tauraro_cls_Exception };
 TAURARO_DATA const tauraro_class_t tauraro_cls_AssertionError = { "AssertionError", &tauraro_cls_Exception };
 TAURARO_DATA const tauraro_class_t tauraro_cls_MemoryError = { "MemoryError", &tauraro_cls_Exception };
+TAURARO_DATA const tauraro_class_t tauraro_cls_NameError = { "NameError", &tauraro_cls_Exception };
+TAURARO_DATA const tauraro_class_t tauraro_cls_UnboundLocalError = { "UnboundLocalError", &tauraro_cls_NameError };
 
 typedef struct tauraro_str tauraro_str_t;
 

@@ -250,7 +250,13 @@ typedef struct Comprehension {
 
 /* How a call was resolved by sema. */
 typedef enum {
-    CALL_UNRESOLVED, CALL_FUNC, CALL_BUILTIN, CALL_METHOD, CALL_CTOR, CALL_EXC_CTOR,
+    CALL_UNRESOLVED,
+    CALL_FUNC,    /* fn: a plain function */
+    CALL_BUILTIN, /* builtin: a BI_* function */
+    CALL_METHOD,  /* fn: a method of a user class; receiver is lhs->lhs */
+    CALL_SUPER,   /* fn: super().m(...): the base class's method, called directly */
+    CALL_CTOR,    /* cls: X(...); fn: its __init__ (or NULL) */
+    CALL_BMETHOD, /* builtin: a BM_* method of str/list/dict; receiver is lhs->lhs */
 } CallKind;
 
 struct Expr {
@@ -277,6 +283,8 @@ struct Expr {
     /* filled by sema */
     Symbol *sym;      /* E_NAME: the variable or function */
     bool check_bound; /* E_NAME: may be read before any assignment */
+    bool check_none;  /* E_ATTR: the object may be None */
+    ClassInfo *cls;   /* CALL_CTOR / isinstance: the class */
     CallKind call;    /* E_CALL */
     int builtin;      /* E_CALL with CALL_BUILTIN / E_ATTR methods: a BI_* code */
     Func *fn;         /* E_CALL with CALL_FUNC/CALL_METHOD */
@@ -338,6 +346,7 @@ typedef struct ExceptClause {
     PtrVec body;
     SrcPos pos;
     Symbol *sym;      /* sema: the `as` variable */
+    PtrVec classes;   /* sema: ClassInfo* caught (empty: bare except) */
 } ExceptClause;
 
 struct Stmt {
@@ -386,9 +395,25 @@ typedef enum {
     BI_NONE,
     BI_PRINT, BI_LEN, BI_STR, BI_INT, BI_FLOAT, BI_BOOL, BI_ABS, BI_MIN, BI_MAX,
     BI_ROUND, BI_RANGE, BI_REPR, BI_ORD, BI_CHR, BI_ISINSTANCE, BI_SUM, BI_SORTED,
-    BI_ENUMERATE, BI_ZIP,
+    BI_ENUMERATE, BI_ZIP, BI_LIST,
     BI_COUNT_
 } BuiltinId;
+
+/* Methods of the built-in types (Expr.builtin with CALL_BMETHOD). */
+typedef enum {
+    BM_NONE,
+    /* list */
+    BM_APPEND, BM_POP, BM_INSERT, BM_EXTEND, BM_REMOVE, BM_INDEX, BM_COUNT, BM_SORT,
+    BM_REVERSE, BM_COPY, BM_CLEAR,
+    /* dict */
+    BM_GET, BM_DPOP, BM_KEYS, BM_VALUES, BM_ITEMS, BM_DCOPY, BM_DCLEAR,
+    /* str */
+    BM_SPLIT, BM_RSPLIT, BM_SPLITLINES, BM_JOIN, BM_STRIP, BM_LSTRIP, BM_RSTRIP, BM_UPPER,
+    BM_LOWER, BM_TITLE, BM_CAPITALIZE, BM_SWAPCASE, BM_REPLACE, BM_FIND, BM_RFIND,
+    BM_SINDEX, BM_RINDEX, BM_SCOUNT, BM_STARTSWITH, BM_ENDSWITH, BM_ISDIGIT, BM_ISALPHA,
+    BM_ISALNUM, BM_ISSPACE, BM_ISLOWER, BM_ISUPPER, BM_CENTER, BM_LJUST, BM_RJUST, BM_ZFILL,
+    BM_COUNT_
+} MethodId;
 
 typedef enum {
     MEM_DEFAULT = -1, /* no decorator: follows --memory-strategy */
@@ -411,6 +436,9 @@ struct Symbol {
     ClassInfo *cls;    /* SYM_CLASS */
     int builtin;       /* SYM_BUILTIN / SYM_EXC: code */
     bool used;         /* emitter: the value is read somewhere */
+    bool scoped;       /* lives in a nested scope (except-as, comprehension) */
+    Expr *defval;      /* class-level field default (`x: int = 0`) */
+    ClassInfo *owner;  /* a field: the class that declares it */
 };
 
 struct Func {
@@ -435,13 +463,17 @@ struct Func {
 
 struct ClassInfo {
     const char *name;
-    const char *cname;
+    const char *cname;   /* C struct name: cls_NAME */
+    const char *cdesc;   /* C expression of its tauraro_class_t descriptor */
     ClassInfo *base;
-    ClassDef *def;
-    PtrVec fields;  /* Symbol* (kind SYM_VAR) in layout order, base fields first */
-    PtrVec methods; /* Func* */
+    ClassDef *def;       /* NULL for built-in exception classes */
+    PtrVec fields;       /* Symbol* (kind SYM_VAR) in layout order, base fields first */
+    PtrVec methods;      /* Func*: this class's own methods */
+    PtrVec subclasses;   /* ClassInfo*: direct subclasses */
     Type *type;
-    bool is_exception;
+    bool is_exception;   /* derives from Exception */
+    bool builtin;        /* a built-in exception class */
+    int fields_state;    /* sema: 0 unknown, 1 collecting (__init__ being checked), 2 done */
 };
 
 typedef struct Program {

@@ -81,6 +81,17 @@ static void test_inference(void **state)
     expect_global("x = abs(-2.0)\n", "x", "float");
     expect_global("x = max(1, 2, 3)\n", "x", "int");
     expect_global("x = 'abc'[1:]\n", "x", "str");
+    expect_global("x = range(3)\n", "x", "list[int]");
+    expect_global("x = [1, 2, 3]\n", "x", "list[int]");
+    expect_global("x = [[1], []]\n", "x", "list[list[int]]");
+    expect_global("x = {'a': [1.5]}\n", "x", "dict[str, list[float]]");
+    expect_global("x = (1, 'a', 2.5)\n", "x", "tuple[int, str, float]");
+    expect_global("x = [n * 2 for n in range(4) if n > 1]\n", "x", "list[int]");
+    expect_global("x = {k: len(k) for k in ['a', 'bb']}\n", "x", "dict[str, int]");
+    expect_global("x = 'a b'.split()\n", "x", "list[str]");
+    expect_global("d = {'a': 1}\nx = d.items()\n", "x", "list[tuple[str, int]]");
+    expect_global("x = list(enumerate('ab'))\n", "x", "list[tuple[int, str]]");
+    expect_global("x = sorted({3: 'c'}, reverse=True)\n", "x", "list[int]");
 }
 
 static void test_function_types(void **state)
@@ -132,7 +143,6 @@ static void test_call_errors(void **state)
     expect_error(buf, 3, 3, "argument 'a' of 'f' must be int, not float");
     expect_error("x = 1\nx()\n", 2, 1, "cannot call int");
     expect_error("len(1, 2)\n", 1, 1, "len() takes exactly 1 argument (2 given)");
-    expect_error("x = range(3)\n", 1, 5, "range() is only supported as the iterable of a for loop");
 }
 
 static void test_type_errors(void **state)

@@ -18,6 +18,9 @@
  *   format.h  float repr, format mini-language, string builder
  *   io.h      print support
  *   builtins.h  builtins that are no operation of one object kind
+ *   list.h    lists specialised per element type (TAURARO_LIST_DEFINE)
+ *   dict.h    dicts specialised per key/value type (TAURARO_DICT_DEFINE)
+ *   strmeth.h str methods (split, join, strip, case mapping, find, ...)
  */
 #ifndef TAURARO_RUNTIME_H
 #define TAURARO_RUNTIME_H
@@ -37,6 +40,9 @@
 #include "format.h"
 #include "io.h"
 #include "builtins.h"
+#include "list.h"
+#include "dict.h"
+#include "strmeth.h"
 
 /* Program arguments and the .tr path (for tracebacks). */
 TAURARO_DATA int tauraro_argc;

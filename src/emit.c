@@ -46,13 +46,26 @@ typedef struct Emit {
     bool uses_end;    /* some goto tr_end was emitted */
     const char *brk;  /* label a `break` jumps to, or NULL for a C break */
     bool brk_used;    /* a goto brk was emitted */
+    SrcPos cur_pos;   /* the statement being emitted */
+    const char *handler; /* where a pending exception goes: tr_end or an except/finally */
+    const char *cur_exc; /* the exception the innermost except clause caught */
+    PtrVec fins;      /* Fin*: enclosing try/finally statements, innermost last */
+    int loops;        /* loop nesting depth */
+    PtrVec types;     /* Type*: every type the program's C code names */
 } Emit;
+
+/* An enclosing `finally`: return/break/continue run it on their way out. */
+typedef struct Fin {
+    int id;
+    int loops; /* loop depth where the try statement is */
+} Fin;
 
 static CVal emit_expr(Emit *E, Expr *e);
 static const char *emit_cond(Emit *E, Expr *e);
 static void emit_block(Emit *E, PtrVec *body);
 
 static Type *prim(Emit *E, TypeKind k) { return type_prim(E->c, k); }
+static const char *fmt(Emit *E, const char *f, ...) __attribute__((format(printf, 2, 3)));
 
 /* ------------------------------------------------------------------ */
 /* Output helpers                                                       */
@@ -84,6 +97,32 @@ static const char *fmt(Emit *E, const char *f, ...)
 
 static CVal borrowed(const char *code) { return (CVal){code, false}; }
 
+static void need_type(Emit *E, Type *t)
+{
+    for (int i = 0; i < E->types.n; i++)
+        if (E->types.items[i] == t)
+            return;
+    vec_push(&E->c->arena, &E->types, t);
+}
+
+/* The name element operations of a type use: tauraro_<prefix>_incref ... */
+static const char *tprefix(Emit *E, Type *t)
+{
+    switch (t->kind) {
+    case T_INT: return "int";
+    case T_FLOAT: return "float";
+    case T_BOOL: return "bool";
+    case T_STR: return "str";
+    case T_NONE: return "none";
+    case T_OPTIONAL: return tprefix(E, t->elem);
+    case T_LIST: return fmt(E, "list_%s", tprefix(E, t->elem));
+    case T_DICT: return fmt(E, "dict_%s_%s", tprefix(E, t->key), tprefix(E, t->elem));
+    case T_TUPLE: return fmt(E, "tup%d", t->id);
+    case T_CLASS: return t->cls->builtin ? "exc" : t->cls->cname;
+    default: return "int";
+    }
+}
+
 /* The C type of a Tauraro type. */
 static const char *ctype(Emit *E, Type *t)
 {
@@ -92,11 +131,19 @@ static const char *ctype(Emit *E, Type *t)
     case T_FLOAT: return "double";
     case T_BOOL: return "bool";
     case T_STR: return "tauraro_str_t *";
-    case T_NONE: return "void";
+    case T_NONE: return "void *";
     case T_OPTIONAL:
-        if (t->elem->kind == T_STR)
-            return "tauraro_str_t *";
+        if (type_is_ref(t->elem))
+            return ctype(E, t->elem);
         break;
+    case T_LIST: case T_DICT:
+        need_type(E, t);
+        return fmt(E, "tauraro_%s_t *", tprefix(E, t));
+    case T_TUPLE:
+        need_type(E, t);
+        return fmt(E, "tr_%s_t", tprefix(E, t));
+    case T_CLASS:
+        return t->cls->builtin ? "tauraro_exc_t *" : fmt(E, "%s *", t->cls->cname);
     default:
         break;
     }
@@ -107,18 +154,37 @@ static const char *ctype(Emit *E, Type *t)
     return "int64_t";
 }
 
-static bool is_ref(Type *t) { return type_is_ref(t); }
-
-/* The function that releases a reference of type t. */
-static const char *decref_fn(Type *t)
+/* Does a value of this type hold references the code must count? */
+static bool managed(Type *t)
 {
-    (void)t;
-    return "tauraro_str_decref";
+    if (t->kind == T_TUPLE) {
+        for (int i = 0; i < t->nitems; i++)
+            if (managed(t->items[i]))
+                return true;
+        return false;
+    }
+    return type_is_ref(t);
 }
-static const char *incref_fn(Type *t)
+
+static bool is_ref(Type *t) { return managed(t); }
+
+static const char *op_fn(Emit *E, Type *t, const char *op)
 {
-    (void)t;
-    return "tauraro_str_incref";
+    return fmt(E, "tauraro_%s_%s", tprefix(E, t), op);
+}
+
+static const char *decref_fn(Emit *E, Type *t) { return op_fn(E, t, "decref"); }
+static const char *incref_fn(Emit *E, Type *t) { return op_fn(E, t, "incref"); }
+
+static const char *zero_of(Emit *E, Type *t)
+{
+    switch (t->kind) {
+    case T_FLOAT: return "0.0";
+    case T_BOOL: return "false";
+    case T_INT: return "0";
+    case T_TUPLE: return fmt(E, "(%s){0}", ctype(E, t));
+    default: return "NULL";
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -146,8 +212,9 @@ static CVal to_temp(Emit *E, Type *t, const char *code, bool owned)
 
 static void check(Emit *E, SrcPos pos)
 {
-    line(E, "TR_CHECK(\"%s\", %d, tr_end);", E->fn->name, pos.line);
-    E->uses_end = true;
+    line(E, "TR_CHECK(\"%s\", %d, %s);", E->fn->name, pos.line, E->handler);
+    if (strcmp(E->handler, "tr_end") == 0)
+        E->uses_end = true;
 }
 
 /* Code that may raise: evaluate into a temporary, then check. */
@@ -163,11 +230,13 @@ static void release_owned(Emit *E, int from)
 {
     for (int i = from; i < E->owned.n; i++) {
         Temp *t = E->owned.items[i];
-        line(E, "%s(%s);", decref_fn(t->type), t->name);
-        line(E, "%s = NULL;", t->name);
+        line(E, "%s(%s);", decref_fn(E, t->type), t->name);
+        line(E, "%s = %s;", t->name, zero_of(E, t->type));
     }
     E->owned.n = from;
 }
+
+static const char *uncast(const char *code);
 
 /* Store v into dst as a new reference: an owned temporary moves (and is
  * cleared so no cleanup releases it twice), a borrowed value gets a new
@@ -179,23 +248,26 @@ static void put_ref(Emit *E, const char *dst, CVal v, Type *t, bool release_old)
         return;
     }
     if (v.owned) {
+        const char *tmpname = uncast(v.code);
+        Type *tt = t;
         for (int i = 0; i < E->owned.n; i++) {
             Temp *tmp = E->owned.items[i];
-            if (strcmp(tmp->name, v.code) == 0) {
+            if (strcmp(tmp->name, tmpname) == 0) {
+                tt = tmp->type;
                 E->owned.items[i] = E->owned.items[--E->owned.n];
                 break;
             }
         }
         if (release_old)
-            line(E, "%s(%s);", decref_fn(t), dst);
+            line(E, "%s(%s);", decref_fn(E, t), dst);
         line(E, "%s = %s;", dst, v.code);
-        line(E, "%s = NULL;", v.code);
+        line(E, "%s = %s;", tmpname, zero_of(E, tt));
         return;
     }
     if (strcmp(v.code, "NULL") != 0)
-        line(E, "%s(%s);", incref_fn(t), v.code);
+        line(E, "%s(%s);", incref_fn(E, t), v.code);
     if (release_old)
-        line(E, "%s(%s);", decref_fn(t), dst);
+        line(E, "%s(%s);", decref_fn(E, t), dst);
     line(E, "%s = %s;", dst, v.code);
 }
 
@@ -208,7 +280,7 @@ static CVal stabilize(Emit *E, CVal v, Type *t)
     if (is_ref(t)) {
         Temp *tmp = new_temp(E, t);
         line(E, "%s = %s;", tmp->name, v.code);
-        line(E, "%s(%s);", incref_fn(t), tmp->name);
+        line(E, "%s(%s);", incref_fn(E, t), tmp->name);
         vec_push(&E->c->arena, &E->owned, tmp);
         return (CVal){tmp->name, true};
     }
@@ -220,8 +292,15 @@ static bool has_call(Expr *e)
 {
     if (!e)
         return false;
-    if (e->kind == E_CALL && e->call == CALL_FUNC)
+    if (e->kind == E_CALL && (e->call == CALL_FUNC || e->call == CALL_METHOD ||
+                              e->call == CALL_CTOR || e->call == CALL_SUPER))
         return true;
+    if (e->fn) /* an operator method of a user class */
+        return true;
+    if (e->kind == E_COMPARE)
+        for (int i = 0; i < e->values.n; i++)
+            if (e->values.items[i])
+                return true;
     if (has_call(e->lhs) || has_call(e->rhs) || has_call(e->cond) || has_call(e->lo) ||
         has_call(e->hi) || has_call(e->step))
         return true;
@@ -236,9 +315,22 @@ static bool has_call(Expr *e)
     for (int i = 0; i < e->items.n; i++)
         if (has_call(e->items.items[i]))
             return true;
-    for (int i = 0; i < e->args.n; i++)
-        if (has_call(((Arg *)e->args.items[i])->value))
+    if (e->kind == E_DICT)
+        for (int i = 0; i < e->values.n; i++)
+            if (has_call(e->values.items[i]))
+                return true;
+    if (e->kind == E_CALL)
+        for (int i = 0; i < e->args.n; i++)
+            if (has_call(((Arg *)e->args.items[i])->value))
+                return true;
+    for (int i = 0; i < e->comps.n; i++) {
+        Comprehension *c = e->comps.items[i];
+        if (has_call(c->iter) || has_call(c->target))
             return true;
+        for (int j = 0; j < c->conds.n; j++)
+            if (has_call(c->conds.items[j]))
+                return true;
+    }
     return false;
 }
 
@@ -350,7 +442,7 @@ static const char *truthy_code(Emit *E, CVal v, Type *t)
     }
 }
 
-/* str(v) as an owned-or-static str value. */
+/* str(v) (or repr(v)) as a str value: owned, or static/borrowed. */
 static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
 {
     switch (t->kind) {
@@ -360,23 +452,152 @@ static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
     case T_FLOAT: return to_temp(E, prim(E, T_STR), fmt(E, "tauraro_str_from_float(%s)", v.code), true);
     case T_BOOL: return borrowed(fmt(E, "tauraro_str_from_bool(%s)", v.code));
     case T_NONE: return borrowed("tauraro_str_none()");
+    case T_LIST: case T_DICT: case T_TUPLE:
+        return to_temp(E, prim(E, T_STR), fmt(E, "%s(%s)", op_fn(E, t, "str"), v.code), true);
+    case T_CLASS: {
+        /* __str__ / __repr__ are user code: they may raise */
+        CVal r = to_temp(E, prim(E, T_STR),
+                         fmt(E, "tauraro_inst_%s(%s)", repr ? "repr" : "str", v.code), true);
+        check(E, E->cur_pos);
+        return r;
+    }
     case T_OPTIONAL: {
+        if (t->elem->kind == T_STR && !repr)
+            return borrowed(fmt(E, "(%s != NULL ? %s : tauraro_str_none())", v.code, v.code));
+        Temp *r = new_temp(E, prim(E, T_STR));
+        line(E, "if (%s == NULL) {", v.code);
+        line(E, "    %s = tauraro_str_none();", r->name);
+        line(E, "} else {");
+        E->indent++;
+        int mark = E->owned.n;
         CVal inner = to_str(E, borrowed(v.code), t->elem, repr);
-        const char *code = fmt(E, "(%s != NULL ? %s : tauraro_str_none())", v.code, inner.code);
-        return borrowed(code);
+        put_ref(E, r->name, inner, prim(E, T_STR), false);
+        release_owned(E, mark);
+        E->indent--;
+        line(E, "}");
+        vec_push(&E->c->arena, &E->owned, r);
+        return (CVal){r->name, true};
     }
     default:
         return borrowed("tauraro_str_none()");
     }
 }
 
+
+static bool is_err_type(Type *t) { return t->kind == T_ERROR; }
+static Func *find_method_e(ClassInfo *ci, const char *name);
+struct ForEach;
+static CVal foreach_elem(Emit *E, struct ForEach *fe, Type *t);
+
+static bool small_int_literal(Expr *e, int64_t *v)
+{
+    if (e->kind == E_INT) {
+        *v = e->v.ival;
+        return true;
+    }
+    if (e->kind == E_UNARY && e->op == OP_NEG && e->lhs->kind == E_INT) {
+        *v = -e->lhs->v.ival;
+        return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Expressions                                                          */
+
+/* The value v of type `from` where `to` is expected: an Optional checked
+ * not to be None, a subclass instance seen as its base class. */
+static CVal coerce(Emit *E, CVal v, Type *from, Type *to)
+{
+    if (!from || !to || from == to || is_err_type(from) || is_err_type(to))
+        return v;
+    if (from->kind == T_OPTIONAL && to->kind != T_OPTIONAL && from->elem->kind != T_NONE) {
+        line(E, "tauraro_check_not_none(%s, \"a %s value\");", v.code,
+             type_name(E->c, to));
+        check(E, E->cur_pos);
+        from = from->elem;
+    }
+    Type *fc = from->kind == T_OPTIONAL ? from->elem : from;
+    Type *tc = to->kind == T_OPTIONAL ? to->elem : to;
+    if (fc->kind == T_CLASS && tc->kind == T_CLASS && fc->cls != tc->cls)
+        return (CVal){fmt(E, "((%s)%s)", ctype(E, tc), v.code), v.owned ? true : false};
+    if (from->kind == T_NONE && managed(to))
+        return borrowed(zero_of(E, to));
+    return v;
+}
+
+/* A cast keeps the temporary's name recognisable for put_ref. */
+static const char *uncast(const char *code)
+{
+    const char *p = strstr(code, ")tr_t");
+    return p && code[0] == '(' ? p + 1 : code;
+}
+
+/* The class whose C struct a method's self parameter has: the topmost
+ * ancestor defining a method of that name. */
+static ClassInfo *root_class(ClassInfo *c, const char *name)
+{
+    ClassInfo *root = c;
+    for (ClassInfo *a = c; a && !a->builtin; a = a->base)
+        for (int i = 0; i < a->methods.n; i++)
+            if (!strcmp(((Func *)a->methods.items[i])->name, name))
+                root = a;
+    return root;
+}
+
+/* Does some subclass of c (at any depth) define `name` itself? */
+static bool overridden_below(ClassInfo *c, const char *name)
+{
+    for (int i = 0; i < c->subclasses.n; i++) {
+        ClassInfo *sub = c->subclasses.items[i];
+        for (int j = 0; j < sub->methods.n; j++)
+            if (!strcmp(((Func *)sub->methods.items[j])->name, name))
+                return true;
+        if (overridden_below(sub, name))
+            return true;
+    }
+    return false;
+}
+
+/* C code calling method m on receiver code `recv` of static class c. */
+static const char *method_call_code(Emit *E, ClassInfo *c, Func *m, const char *recv,
+                                    const char *args, bool virtual_ok)
+{
+    ClassInfo *root = root_class(m->cls, m->name);
+    const char *self = fmt(E, "(%s *)%s", root->cname, recv);
+    if (virtual_ok && overridden_below(c, m->name))
+        return fmt(E, "((const struct vt_%s *)((tauraro_inst_t *)%s)->cls)->%s(%s%s%s)", c->name,
+                   recv, m->name, self, *args ? ", " : "", args);
+    return fmt(E, "%s(%s%s%s)", m->cname, self, *args ? ", " : "", args);
+}
 
 static CVal emit_binary_values(Emit *E, Expr *e, OpKind op, CVal a, Type *ta, CVal b, Type *tb)
 {
     Type *t = e->type;
     SrcPos pos = e->pos;
+    if (e->fn) { /* a user class's operator method */
+        Func *m = e->fn;
+        CVal bb = coerce(E, b, tb, m->params[1]->type);
+        const char *code = method_call_code(E, ta->cls, m, a.code, bb.code, true);
+        return raising(E, m->ret, code, managed(m->ret), pos);
+    }
+    if (ta->kind == T_LIST && (op == OP_ADD || op == OP_MUL)) {
+        if (op == OP_ADD)
+            return to_temp(E, t, fmt(E, "%s(%s, %s)", op_fn(E, ta, "concat"), a.code, b.code), true);
+        return to_temp(E, t, fmt(E, "%s(%s, %s)", op_fn(E, ta, "repeat"), a.code, b.code), true);
+    }
+    if (tb->kind == T_LIST && op == OP_MUL)
+        return to_temp(E, t, fmt(E, "%s(%s, %s)", op_fn(E, tb, "repeat"), b.code, a.code), true);
+    if (ta->kind == T_TUPLE && tb->kind == T_TUPLE) { /* tuple concatenation */
+        StrBuf args = {0};
+        for (int i = 0; i < ta->nitems; i++)
+            sb_printf(&args, "%s%s.f%d", i ? ", " : "", a.code, i);
+        for (int i = 0; i < tb->nitems; i++)
+            sb_printf(&args, "%s%s.f%d", ta->nitems + i ? ", " : "", b.code, i);
+        const char *code = fmt(E, "%s(%s)", op_fn(E, t, "make"), args.data ? args.data : "");
+        sb_free(&args);
+        return managed(t) ? to_temp(E, t, code, true) : borrowed(code);
+    }
     if (t->kind == T_STR) {
         if (op == OP_ADD)
             return to_temp(E, t, fmt(E, "tauraro_str_concat(%s, %s)", a.code, b.code), true);
@@ -442,6 +663,9 @@ static CVal emit_unary(Emit *E, Expr *e)
     case OP_NOT:
         return borrowed(fmt(E, "!%s", truthy_code(E, a, t)));
     case OP_NEG:
+        if (e->fn)
+            return raising(E, e->type, method_call_code(E, t->cls, e->fn, a.code, "", true),
+                           managed(e->type), e->pos);
         if (t->kind == T_FLOAT)
             return borrowed(fmt(E, "(-%s)", a.code));
         return raising(E, e->type, fmt(E, "tauraro_int_neg(%s)", a.code), false, e->pos);
@@ -452,33 +676,68 @@ static CVal emit_unary(Emit *E, Expr *e)
     }
 }
 
-/* C code comparing a and b with op (both already evaluated). */
-static const char *compare_code(Emit *E, OpKind op, CVal a, Type *ta, CVal b, Type *tb)
+static const char *cops[] = {[OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<",
+                             [OP_LE] = "<=", [OP_GT] = ">",  [OP_GE] = ">="};
+
+/* `a op b` for containers compared with their element operations. */
+static const char *container_compare(Emit *E, OpKind op, CVal a, CVal b, Type *t)
 {
-    static const char *cops[] = {[OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<",
-                                 [OP_LE] = "<=", [OP_GT] = ">",  [OP_GE] = ">="};
+    const char *eq = op_fn(E, t, "eq"), *lt = op_fn(E, t, "lt");
+    switch (op) {
+    case OP_EQ: return fmt(E, "%s(%s, %s)", eq, a.code, b.code);
+    case OP_NE: return fmt(E, "!%s(%s, %s)", eq, a.code, b.code);
+    case OP_LT: return fmt(E, "%s(%s, %s)", lt, a.code, b.code);
+    case OP_GT: return fmt(E, "%s(%s, %s)", lt, b.code, a.code);
+    case OP_LE: return fmt(E, "!%s(%s, %s)", lt, b.code, a.code);
+    default: return fmt(E, "!%s(%s, %s)", lt, a.code, b.code); /* OP_GE */
+    }
+}
+
+/* C code comparing a and b with op (both already evaluated). */
+static const char *compare_code(Emit *E, Expr *e, int i, OpKind op, CVal a, Type *ta, CVal b,
+                                Type *tb)
+{
+    Func *m = e && i < e->values.n ? e->values.items[i] : NULL;
+    if (m) { /* __eq__, __lt__ ... of a user class */
+        bool reflected = (intptr_t)e->args.items[i] != 0;
+        CVal x = reflected ? b : a, y = reflected ? a : b;
+        Type *tx = reflected ? tb : ta, *ty = reflected ? ta : tb;
+        Type *cx = tx->kind == T_OPTIONAL ? tx->elem : tx;
+        y = coerce(E, y, ty, m->params[1]->type);
+        const char *call = method_call_code(E, cx->cls, m, x.code, y.code, true);
+        CVal r = raising(E, prim(E, T_BOOL), call, false, e->pos);
+        bool negate = op == OP_NE && strcmp(m->name, "__ne__") != 0;
+        return negate ? fmt(E, "!%s", r.code) : r.code;
+    }
+    Type *ca = ta->kind == T_OPTIONAL ? ta->elem : ta;
+    Type *cb = tb->kind == T_OPTIONAL ? tb->elem : tb;
     switch (op) {
     case OP_IS:
-        return fmt(E, "(%s == %s)", ta->kind == T_NONE ? "NULL" : a.code,
-                   tb->kind == T_NONE ? "NULL" : b.code);
     case OP_IS_NOT:
-        return fmt(E, "(%s != %s)", ta->kind == T_NONE ? "NULL" : a.code,
-                   tb->kind == T_NONE ? "NULL" : b.code);
+        return fmt(E, "((const void *)%s %s (const void *)%s)", ta->kind == T_NONE ? "NULL" : a.code,
+                   op == OP_IS ? "==" : "!=", tb->kind == T_NONE ? "NULL" : b.code);
     case OP_IN:
-        return fmt(E, "tauraro_str_contains(%s, %s)", b.code, a.code);
-    case OP_NOT_IN:
-        return fmt(E, "!tauraro_str_contains(%s, %s)", b.code, a.code);
+    case OP_NOT_IN: {
+        const char *neg = op == OP_NOT_IN ? "!" : "";
+        if (tb->kind == T_STR)
+            return fmt(E, "%stauraro_str_contains(%s, %s)", neg, b.code, a.code);
+        Type *want = tb->kind == T_LIST ? tb->elem : tb->key;
+        CVal av = coerce(E, a, ta, want);
+        return fmt(E, "%s%s(%s, %s)", neg, op_fn(E, tb, "contains"), b.code, av.code);
+    }
     default:
         break;
     }
     if (ta->kind == T_NONE || tb->kind == T_NONE) {
-        const char *x = ta->kind == T_NONE ? "NULL" : a.code;
-        const char *y = tb->kind == T_NONE ? "NULL" : b.code;
         if (ta->kind == T_NONE && tb->kind == T_NONE)
             return op == OP_EQ ? "true" : "false";
-        return fmt(E, "(%s %s %s)", x, cops[op], y);
+        const char *x = ta->kind == T_NONE ? "NULL" : a.code;
+        const char *y = tb->kind == T_NONE ? "NULL" : b.code;
+        return fmt(E, "((const void *)%s %s (const void *)%s)", x, cops[op], y);
     }
-    if (ta->kind == T_STR || ta->kind == T_OPTIONAL) {
+    if (ca->kind == T_CLASS) /* identity */
+        return fmt(E, "((const void *)%s %s (const void *)%s)", a.code, cops[op], b.code);
+    if (ca->kind == T_STR) {
         if (op == OP_EQ || op == OP_NE) {
             const char *eq = ta->kind == T_OPTIONAL || tb->kind == T_OPTIONAL
                                  ? fmt(E, "(%s == %s || (%s != NULL && %s != NULL && tauraro_str_eq(%s, %s)))",
@@ -487,6 +746,10 @@ static const char *compare_code(Emit *E, OpKind op, CVal a, Type *ta, CVal b, Ty
             return op == OP_EQ ? eq : fmt(E, "!%s", eq);
         }
         return fmt(E, "(tauraro_str_cmp(%s, %s) %s 0)", a.code, b.code, cops[op]);
+    }
+    if (ca->kind == T_LIST || ca->kind == T_DICT || ca->kind == T_TUPLE) {
+        (void)cb;
+        return container_compare(E, op, a, b, ca);
     }
     if (ta->kind == T_FLOAT || tb->kind == T_FLOAT)
         return fmt(E, "(%s %s %s)", as_float(E, a, ta), cops[op], as_float(E, b, tb));
@@ -503,7 +766,8 @@ static CVal emit_compare(Emit *E, Expr *e)
         if (has_call(y))
             a = stabilize(E, a, x->type);
         CVal b = emit_expr(E, y);
-        return borrowed(compare_code(E, (OpKind)(intptr_t)e->ops.items[0], a, x->type, b, y->type));
+        return borrowed(compare_code(E, e, 0, (OpKind)(intptr_t)e->ops.items[0], a, x->type, b,
+                                     y->type));
     }
     /* a < b < c: each operand evaluated once, stop at the first false */
     Temp *r = new_temp(E, prim(E, T_BOOL));
@@ -514,7 +778,7 @@ static CVal emit_compare(Emit *E, Expr *e)
         a = stabilize(E, a, x->type);
         CVal b = stabilize(E, emit_expr(E, y), y->type);
         line(E, "%s = %s;", r->name,
-             compare_code(E, (OpKind)(intptr_t)e->ops.items[i], a, x->type, b, y->type));
+             compare_code(E, e, i, (OpKind)(intptr_t)e->ops.items[i], a, x->type, b, y->type));
         if (i + 1 < n) {
             line(E, "if (%s) {", r->name);
             E->indent++;
@@ -533,9 +797,9 @@ static CVal emit_compare(Emit *E, Expr *e)
 /* Evaluate e into an existing temporary (owned if a reference). */
 static void assign_temp(Emit *E, Temp *t, Expr *e)
 {
-    put_ref(E, t->name, emit_expr(E, e), t->type, false);
+    CVal v = coerce(E, emit_expr(E, e), e->type, t->type);
+    put_ref(E, t->name, v, t->type, false);
 }
-
 /* `a and b` / `a or b` returning an operand. */
 static CVal emit_boolop(Emit *E, Expr *e)
 {
@@ -571,7 +835,7 @@ static CVal emit_boolop(Emit *E, Expr *e)
     line(E, "if (%s%s) {", e->op == OP_AND ? "" : "!", truthy_code(E, borrowed(r->name), t));
     E->indent++;
     if (is_ref(t))
-        line(E, "%s(%s);", decref_fn(t), r->name);
+        line(E, "%s(%s);", decref_fn(E, t), r->name);
     int mark = E->owned.n;
     assign_temp(E, r, e->rhs);
     release_owned(E, mark);
@@ -674,8 +938,9 @@ static CVal emit_fstr_items(Emit *E, PtrVec *items)
 }
 
 /* Arguments of a call evaluated left to right; earlier ones are
- * stabilized when a later one calls user code. */
-static void emit_args(Emit *E, Expr **args, int n, CVal *out, bool user_call)
+ * stabilized when a later one calls user code. want[i] (may be NULL) is
+ * the parameter type each value is converted to. */
+static void emit_args(Emit *E, Expr **args, int n, CVal *out, Type **want, bool user_call)
 {
     for (int i = 0; i < n; i++) {
         if (!args[i])
@@ -685,45 +950,133 @@ static void emit_args(Emit *E, Expr **args, int n, CVal *out, bool user_call)
         for (int j = i + 1; j < n && !later_call; j++)
             later_call = has_call(args[j]);
         /* a global may be replaced by the callee while it holds it */
-        bool global_ref = user_call && args[i]->kind == E_NAME && args[i]->sym && args[i]->sym->global &&
-                          is_ref(args[i]->type);
+        bool global_ref = user_call && args[i]->kind == E_NAME && args[i]->sym &&
+                          args[i]->sym->global && is_ref(args[i]->type);
         if (later_call || global_ref)
             out[i] = stabilize(E, out[i], args[i]->type);
+        if (want && want[i])
+            out[i] = coerce(E, out[i], args[i]->type, want[i]);
     }
+}
+
+static const char *join_codes(Emit *E, CVal *v, int n, const char *first)
+{
+    StrBuf b = {0};
+    if (first)
+        sb_puts(&b, first);
+    for (int i = 0; i < n; i++)
+        sb_printf(&b, "%s%s", (i || first) ? ", " : "", v[i].code);
+    const char *s = arena_strdup(&E->c->arena, b.data ? b.data : "");
+    sb_free(&b);
+    return s;
+}
+
+/* The argument values of a call bound to fn's parameters from `first`. */
+static const char *bound_args(Emit *E, Expr *e, Func *fn, int first)
+{
+    int n = e->nbound;
+    Expr **vals = arena_alloc(&E->c->arena, sizeof(Expr *) * (size_t)(n + 1));
+    Type **want = arena_alloc(&E->c->arena, sizeof(Type *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        Param *p = fn->def->params.items[first + i];
+        vals[i] = e->bound[i] ? e->bound[i]->value : p->def;
+        want[i] = fn->params[first + i]->type;
+    }
+    CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
+    emit_args(E, vals, n, cv, want, true);
+    return join_codes(E, cv, n, NULL);
+}
+
+/* A call returning fn's type: into a temporary, or discarded. */
+static CVal call_result(Emit *E, Type *rt, const char *code, bool discard, SrcPos pos)
+{
+    if (rt->kind == T_NONE || discard) {
+        if (discard && managed(rt))
+            line(E, "%s(%s);", decref_fn(E, rt), code);
+        else
+            line(E, "%s;", code);
+        check(E, pos);
+        return borrowed(rt->kind == T_NONE ? "NULL" : zero_of(E, rt));
+    }
+    return raising(E, rt, code, managed(rt), pos);
 }
 
 static CVal emit_user_call(Emit *E, Expr *e, bool discard)
 {
-    Func *fn = e->fn;
-    int n = e->nbound;
-    Expr **vals = arena_alloc(&E->c->arena, sizeof(Expr *) * (size_t)(n + 1));
-    for (int i = 0; i < n; i++) {
-        Param *p = fn->def->params.items[i];
-        vals[i] = e->bound[i] ? e->bound[i]->value : p->def;
-    }
-    CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
-    emit_args(E, vals, n, cv, true);
-    StrBuf call = {0};
-    sb_printf(&call, "%s(", fn->cname);
-    for (int i = 0; i < n; i++)
-        sb_printf(&call, "%s%s", i ? ", " : "", cv[i].code);
-    sb_putc(&call, ')');
-    const char *code = arena_strdup(&E->c->arena, call.data);
-    sb_free(&call);
-    Type *rt = fn->ret;
-    if (rt->kind == T_NONE || discard) {
-        if (discard && is_ref(rt))
-            line(E, "%s(%s);", decref_fn(rt), code);
-        else
-            line(E, "%s;", code);
+    const char *args = bound_args(E, e, e->fn, 0);
+    return call_result(E, e->fn->ret, fmt(E, "%s(%s)", e->fn->cname, args), discard, e->pos);
+}
+
+/* obj.method(...) on a user class instance. */
+static CVal emit_method_call(Emit *E, Expr *e, bool discard)
+{
+    Expr *f = e->lhs;
+    CVal recv = emit_expr(E, f->lhs);
+    Type *rt = f->lhs->type;
+    if (rt->kind == T_OPTIONAL) {
+        line(E, "tauraro_check_attr_of_none(%s, \"%s\");", recv.code, f->v.name);
         check(E, e->pos);
-        return borrowed(rt->kind == T_NONE ? "NULL" : "0");
+        rt = rt->elem;
     }
-    return raising(E, rt, code, is_ref(rt), e->pos);
+    if (e->args.n)
+        recv = stabilize(E, recv, f->lhs->type);
+    const char *args = bound_args(E, e, e->fn, 1);
+    const char *code = method_call_code(E, rt->cls, e->fn, recv.code, args, true);
+    return call_result(E, e->fn->ret, code, discard, e->pos);
+}
+
+/* super().method(...): the base class's method, called directly. */
+static CVal emit_super_call(Emit *E, Expr *e, bool discard)
+{
+    Symbol *self = E->fn->params[0];
+    self->used = true;
+    if (e->fn) {
+        const char *args = bound_args(E, e, e->fn, 1);
+        const char *code = method_call_code(E, e->fn->cls, e->fn, self->cname, args, false);
+        return call_result(E, e->fn->ret, code, discard, e->pos);
+    }
+    /* Exception.__init__(self, message) / object.__init__(self) */
+    if (E->fn->cls->is_exception) {
+        if (e->args.n) {
+            Expr *m = ((Arg *)e->args.items[0])->value;
+            CVal s = to_str(E, emit_expr(E, m), m->type, false);
+            line(E, "tauraro_exc_set_msg(%s, %s);", self->cname, s.code);
+        } else {
+            line(E, "tauraro_exc_set_msg(%s, &tauraro_str_empty);", self->cname);
+        }
+    }
+    return borrowed("NULL");
+}
+
+/* X(...) */
+static CVal emit_ctor(Emit *E, Expr *e)
+{
+    ClassInfo *ci = e->cls;
+    if (ci->builtin) {
+        const char *msg = "NULL";
+        if (e->args.n) {
+            Expr *m = ((Arg *)e->args.items[0])->value;
+            msg = to_str(E, emit_expr(E, m), m->type, false).code;
+        }
+        return to_temp(E, e->type, fmt(E, "tauraro_exc_new(%s, %s)", ci->cdesc, msg), true);
+    }
+    const char *args;
+    if (e->fn) {
+        args = bound_args(E, e, e->fn, 1);
+    } else if (ci->is_exception) {
+        /* the message of an exception class without __init__ */
+        args = "NULL";
+        if (e->args.n) {
+            Expr *m = ((Arg *)e->args.items[0])->value;
+            args = to_str(E, emit_expr(E, m), m->type, false).code;
+        }
+    } else {
+        args = "";
+    }
+    return raising(E, e->type, fmt(E, "new_%s(%s)", ci->name, args), true, e->pos);
 }
 
 static Arg *arg(Expr *e, int i) { return e->args.items[i]; }
-
 /* print(*args, sep=' ', end='\n'): every argument is evaluated before
  * anything is written, as in Python. */
 static void emit_write(Emit *E, CVal v, Type *t)
@@ -735,9 +1088,14 @@ static void emit_write(Emit *E, CVal v, Type *t)
     case T_STR: line(E, "tauraro_write_str(%s);", v.code); break;
     case T_NONE: line(E, "tauraro_write_none();"); break;
     case T_OPTIONAL:
-        line(E, "if (%s == NULL) tauraro_write_none(); else tauraro_write_str(%s);", v.code, v.code);
-        break;
+        if (t->elem->kind == T_STR) {
+            line(E, "if (%s == NULL) tauraro_write_none(); else tauraro_write_str(%s);", v.code,
+                 v.code);
+            break;
+        }
+        /* fall through */
     default:
+        line(E, "tauraro_write_str(%s);", to_str(E, v, t, false).code);
         break;
     }
 }
@@ -754,14 +1112,24 @@ static void emit_write_sep(Emit *E, CVal *v, Type *t, const char *dflt)
     }
 }
 
-static CVal emit_print(Emit *E, Expr *e)
+static CVal *emit_all_args(Emit *E, Expr *e, Expr ***vals_out)
 {
     int n = e->args.n;
     Expr **vals = arena_alloc(&E->c->arena, sizeof(Expr *) * (size_t)(n + 1));
     for (int i = 0; i < n; i++)
         vals[i] = arg(e, i)->value;
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
-    emit_args(E, vals, n, cv, false);
+    emit_args(E, vals, n, cv, NULL, false);
+    if (vals_out)
+        *vals_out = vals;
+    return cv;
+}
+
+static CVal emit_print(Emit *E, Expr *e)
+{
+    int n = e->args.n;
+    Expr **vals;
+    CVal *cv = emit_all_args(E, e, &vals);
     CVal *sep = NULL, *end = NULL;
     Type *sept = NULL, *endt = NULL;
     for (int i = 0; i < n; i++) {
@@ -787,14 +1155,15 @@ static CVal emit_print(Emit *E, Expr *e)
 static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
 {
     int n = e->args.n;
-    Expr **vals = arena_alloc(&E->c->arena, sizeof(Expr *) * (size_t)(n + 1));
-    for (int i = 0; i < n; i++)
-        vals[i] = arg(e, i)->value;
-    CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
-    emit_args(E, vals, n, cv, false);
+    CVal *cv = emit_all_args(E, e, NULL);
     Type *t = e->type;
-    if (n == 1) /* min(s) of a str: its smallest character */
-        return to_temp(E, t, fmt(E, "tauraro_str_%s_char(%s)", is_min ? "min" : "max", cv[0].code), true);
+    Type *t0 = arg(e, 0)->value->type;
+    if (n == 1 && t0->kind == T_STR) /* min(s): its smallest character */
+        return raising(E, t, fmt(E, "tauraro_str_%s_char(%s)", is_min ? "min" : "max", cv[0].code),
+                       true, e->pos);
+    if (n == 1) /* min(list): borrowed from the list */
+        return raising(E, t, fmt(E, "%s(%s)", op_fn(E, t0, is_min ? "min" : "max"), cv[0].code),
+                       false, e->pos);
     const char *kind = t->kind == T_FLOAT ? "float" : t->kind == T_STR ? "str" : "int";
     const char *acc = cv[0].code;
     for (int i = 1; i < n; i++)
@@ -804,12 +1173,34 @@ static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
     return borrowed(acc); /* a str result borrows one of the arguments */
 }
 
+/* A value of list type from an iterable expression that is not a list:
+ * range(...), a str (its characters) or a dict (its keys). */
+static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt);
+
 static CVal emit_builtin(Emit *E, Expr *e)
 {
-    if (e->builtin == BI_PRINT)
-        return emit_print(E, e);
-    if (e->builtin == BI_MIN || e->builtin == BI_MAX)
-        return emit_minmax(E, e, e->builtin == BI_MIN);
+    switch ((BuiltinId)e->builtin) {
+    case BI_PRINT: return emit_print(E, e);
+    case BI_MIN: return emit_minmax(E, e, true);
+    case BI_MAX: return emit_minmax(E, e, false);
+    case BI_ISINSTANCE: {
+        CVal o = emit_expr(E, arg(e, 0)->value);
+        return borrowed(fmt(E, "(%s != NULL && tauraro_class_is_sub(((tauraro_inst_t *)%s)->cls, %s))",
+                            o.code, o.code, e->cls->cdesc));
+    }
+    case BI_RANGE: {
+        CVal *cv = emit_all_args(E, e, NULL);
+        int n = e->args.n;
+        const char *lo = n > 1 ? cv[0].code : "0", *hi = n > 1 ? cv[1].code : cv[0].code;
+        const char *st = n > 2 ? cv[2].code : "1";
+        return raising(E, e->type, fmt(E, "tauraro_list_int_range(%s, %s, %s)", lo, hi, st), true,
+                       e->pos);
+    }
+    case BI_SORTED: case BI_LIST: case BI_ENUMERATE: case BI_ZIP:
+        return materialize(E, e, borrowed("NULL"), e->type);
+    default:
+        break;
+    }
     int n = e->args.n;
     CVal a = n > 0 ? emit_expr(E, arg(e, 0)->value) : borrowed("0");
     Type *ta = n > 0 ? arg(e, 0)->value->type : NULL;
@@ -823,7 +1214,19 @@ static CVal emit_builtin(Emit *E, Expr *e)
     Type *t = e->type;
     switch ((BuiltinId)e->builtin) {
     case BI_LEN:
-        return borrowed(fmt(E, "tauraro_str_len(%s)", a.code));
+        if (ta->kind == T_STR)
+            return borrowed(fmt(E, "tauraro_str_len(%s)", a.code));
+        if (ta->kind == T_TUPLE)
+            return borrowed(fmt(E, "%d", ta->nitems));
+        if (ta->kind == T_CLASS)
+            return raising(E, t, method_call_code(E, ta->cls, e->fn, a.code, "", true), false, pos);
+        return borrowed(fmt(E, "%s->len", a.code));
+    case BI_SUM:
+        if (ta->elem->kind == T_FLOAT)
+            return borrowed(fmt(E, "tauraro_list_float_sum(%s)", a.code));
+        if (ta->elem->kind == T_BOOL)
+            return borrowed(fmt(E, "tauraro_list_bool_count(%s, true)", a.code));
+        return raising(E, t, fmt(E, "tauraro_list_int_sum(%s)", a.code), false, pos);
     case BI_STR:
         if (n == 0)
             return borrowed(str_literal(E, "", 0));
@@ -866,16 +1269,346 @@ static CVal emit_builtin(Emit *E, Expr *e)
         return borrowed("0");
     }
 }
+/* ---- iteration: for statements, comprehensions, list(...) ---- */
 
-static CVal emit_call(Emit *E, Expr *e, bool discard)
+typedef struct ForEach {
+    int nparts;             /* > 0: the element is a tuple given by its parts */
+    const char *parts[8];
+    Type *ptypes[8];
+    CVal elem;              /* nparts == 0 */
+    Type *etype;
+    Temp *held[8];          /* references the loop holds, released after it */
+    int nheld;
+    int close;              /* C blocks to close */
+} ForEach;
+
+static Temp *hold(Emit *E, ForEach *fe, CVal v, Type *t)
 {
-    if (e->call == CALL_FUNC)
-        return emit_user_call(E, e, discard);
-    if (e->call == CALL_BUILTIN)
-        return emit_builtin(E, e);
-    diag_error(E->c, e->pos, "this call is not supported by the C backend yet");
-    return borrowed("0");
+    Temp *h = new_temp(E, t);
+    put_ref(E, h->name, v, t, false);
+    fe->held[fe->nheld++] = h;
+    return h;
 }
+
+static void foreach_begin(Emit *E, Expr *it, ForEach *fe);
+
+/* The loop over a value of type t (str, list or dict) in code v. */
+static void foreach_value(Emit *E, CVal v, Type *t, ForEach *fe)
+{
+    Type *it = prim(E, T_INT);
+    if (t->kind == T_STR) {
+        Temp *h = hold(E, fe, v, t);
+        Temp *pos = new_temp(E, it);
+        line(E, "for (%s = 0; %s < %s->len;) {", pos->name, pos->name, h->name);
+        E->indent++;
+        fe->elem = to_temp(E, t, fmt(E, "tauraro_str_next_char(%s, &%s)", h->name, pos->name), true);
+        fe->etype = t;
+    } else if (t->kind == T_LIST) {
+        Temp *h = hold(E, fe, v, t);
+        Temp *i = new_temp(E, it);
+        line(E, "for (%s = 0; %s < %s->len; %s++) {", i->name, i->name, h->name, i->name);
+        E->indent++;
+        fe->elem = borrowed(fmt(E, "%s->items[%s]", h->name, i->name));
+        fe->etype = t->elem;
+    } else { /* dict: its keys */
+        Temp *h = hold(E, fe, v, t);
+        Temp *pos = new_temp(E, it), *ix = new_temp(E, it), *ver = new_temp(E, it);
+        line(E, "%s = 0;", pos->name);
+        line(E, "%s = %s->version;", ver->name, h->name);
+        line(E, "while ((%s = %s(%s, &%s)) >= 0) {", ix->name, op_fn(E, t, "next"), h->name,
+             pos->name);
+        E->indent++;
+        fe->elem = borrowed(fmt(E, "%s->entries[%s].key", h->name, ix->name));
+        fe->etype = t->key;
+        fe->parts[0] = fe->elem.code;
+        fe->parts[1] = fmt(E, "%s->entries[%s].value", h->name, ix->name);
+        fe->ptypes[0] = t->key;
+        fe->ptypes[1] = t->elem;
+    }
+    fe->close++;
+}
+
+/* Before each iteration of a dict loop: Python's check of the dict size. */
+static void dict_version_check(Emit *E, ForEach *fe, Temp *h, Temp *ver)
+{
+    (void)fe;
+    line(E, "if (%s->version != %s)", h->name, ver->name);
+    line(E, "    tauraro_raise_msg(&tauraro_cls_RuntimeError, \"dictionary changed size during iteration\");");
+    check(E, E->cur_pos);
+}
+
+static void foreach_begin(Emit *E, Expr *it, ForEach *fe)
+{
+    memset(fe, 0, sizeof *fe);
+    Type *int_t = prim(E, T_INT);
+    if (it->kind == E_CALL && it->call == CALL_BUILTIN && it->builtin == BI_RANGE &&
+        it->type->kind == T_RANGE) {
+        int n = it->args.n;
+        Expr *a0 = arg(it, 0)->value;
+        const char *start = "0";
+        if (n > 1)
+            start = to_temp(E, int_t, emit_expr(E, a0).code, false).code;
+        const char *stop = to_temp(E, int_t, emit_expr(E, n > 1 ? arg(it, 1)->value : a0).code,
+                                   false).code;
+        int64_t step = 1;
+        bool const_step = n < 3 || small_int_literal(arg(it, 2)->value, &step);
+        const char *stepc = n < 3 ? "1" : const_step ? int_literal(E, step)
+                            : to_temp(E, int_t, emit_expr(E, arg(it, 2)->value).code, false).code;
+        Temp *i = new_temp(E, int_t);
+        if (const_step && (step == 1 || step == -1)) {
+            /* i < stop (or i > stop) before the step keeps i + step in range */
+            line(E, "for (%s = %s; %s %s %s; %s%s) {", i->name, start, i->name,
+                 step > 0 ? "<" : ">", stop, i->name, step > 0 ? "++" : "--");
+        } else if (const_step && step != 0) {
+            line(E, "for (%s = %s; %s %s %s; %s = tauraro_range_next(%s, %s, %s)) {", i->name,
+                 start, i->name, step > 0 ? "<" : ">", stop, i->name, i->name, stepc, stop);
+        } else {
+            if (const_step)
+                line(E, "tauraro_raise_msg(&tauraro_cls_ValueError, \"range() arg 3 must not be zero\");");
+            else {
+                line(E, "if (%s == 0)", stepc);
+                line(E, "    tauraro_raise_msg(&tauraro_cls_ValueError, \"range() arg 3 must not be zero\");");
+            }
+            check(E, it->pos);
+            line(E, "for (%s = %s; %s > 0 ? %s < %s : %s > %s;", i->name, start, stepc, i->name,
+                 stop, i->name, stop);
+            line(E, "     %s = tauraro_range_next(%s, %s, %s)) {", i->name, i->name, stepc, stop);
+        }
+        E->indent++;
+        fe->close = 1;
+        fe->elem = borrowed(i->name);
+        fe->etype = int_t;
+        return;
+    }
+    if (it->kind == E_CALL && it->call == CALL_BMETHOD &&
+        (it->builtin == BM_ITEMS || it->builtin == BM_KEYS || it->builtin == BM_VALUES)) {
+        Expr *d = it->lhs->lhs;
+        CVal dv = emit_expr(E, d);
+        foreach_value(E, dv, d->type, fe);
+        Temp *h = fe->held[fe->nheld - 1];
+        /* the version temp is the last one foreach_value made */
+        Temp *ver = E->temps.items[E->temps.n - 1];
+        dict_version_check(E, fe, h, ver);
+        if (it->builtin == BM_ITEMS) {
+            fe->nparts = 2;
+        } else if (it->builtin == BM_VALUES) {
+            fe->elem = borrowed(fe->parts[1]);
+            fe->etype = fe->ptypes[1];
+        }
+        return;
+    }
+    if (it->kind == E_CALL && it->call == CALL_BUILTIN && it->builtin == BI_ENUMERATE) {
+        Temp *cnt = new_temp(E, int_t);
+        const char *start = it->args.n > 1 ? emit_expr(E, arg(it, 1)->value).code : "0";
+        line(E, "%s = %s;", cnt->name, start);
+        ForEach inner;
+        foreach_begin(E, arg(it, 0)->value, &inner);
+        Type *xt = it->type->elem->items[1];
+        CVal x = inner.nparts ? foreach_elem(E, &inner, xt) : inner.elem;
+        *fe = inner;
+        Temp *k = new_temp(E, int_t);
+        line(E, "%s = %s++;", k->name, cnt->name);
+        fe->nparts = 2;
+        fe->parts[0] = k->name;
+        fe->ptypes[0] = int_t;
+        fe->elem = x;
+        fe->parts[1] = x.owned ? NULL : x.code; /* an owned element moves into its target */
+        fe->ptypes[1] = xt;
+        return;
+    }
+    if (it->kind == E_CALL && it->call == CALL_BUILTIN && it->builtin == BI_ZIP) {
+        int n = it->args.n;
+        Temp *lists[8];
+        for (int j = 0; j < n; j++) {
+            Expr *x = arg(it, j)->value;
+            Type *lt = type_list(E->c, x->type->kind == T_LIST ? x->type->elem
+                                       : x->type->kind == T_DICT ? x->type->key : x->type);
+            CVal v = materialize(E, x, emit_expr(E, x), lt);
+            Temp *h = hold(E, fe, v, lt);
+            lists[j] = h;
+        }
+        Temp *i = new_temp(E, int_t);
+        StrBuf cond = {0};
+        for (int j = 0; j < n; j++)
+            sb_printf(&cond, "%s%s < %s->len", j ? " && " : "", i->name, lists[j]->name);
+        line(E, "for (%s = 0; %s; %s++) {", i->name, cond.data ? cond.data : "false", i->name);
+        sb_free(&cond);
+        E->indent++;
+        fe->close = 1;
+        fe->nparts = n;
+        for (int j = 0; j < n; j++) {
+            fe->parts[j] = fmt(E, "%s->items[%s]", lists[j]->name, i->name);
+            fe->ptypes[j] = lists[j]->type->elem;
+        }
+        return;
+    }
+    CVal v = emit_expr(E, it);
+    Type *t = it->type;
+    if (t->kind == T_DICT) {
+        foreach_value(E, v, t, fe);
+        dict_version_check(E, fe, fe->held[fe->nheld - 1], E->temps.items[E->temps.n - 1]);
+        return;
+    }
+    foreach_value(E, v, t, fe);
+}
+
+static void foreach_end(Emit *E, ForEach *fe)
+{
+    while (fe->close--) {
+        E->indent--;
+        line(E, "}");
+    }
+}
+
+/* After the loop: release what it held. */
+static void foreach_release(Emit *E, ForEach *fe)
+{
+    for (int i = 0; i < fe->nheld; i++) {
+        Temp *h = fe->held[i];
+        line(E, "%s(%s);", decref_fn(E, h->type), h->name);
+        line(E, "%s = %s;", h->name, zero_of(E, h->type));
+    }
+}
+
+/* The element of the current iteration as one value (a tuple when the
+ * loop gives parts). */
+static CVal foreach_elem(Emit *E, struct ForEach *fe, Type *t)
+{
+    if (!fe->nparts)
+        return fe->elem;
+    const char *parts[8];
+    for (int i = 0; i < fe->nparts; i++)
+        parts[i] = fe->parts[i] ? fe->parts[i] : fe->elem.code;
+    CVal pv[8];
+    for (int i = 0; i < fe->nparts; i++)
+        pv[i] = coerce(E, borrowed(parts[i]), fe->ptypes[i], t->items[i]);
+    const char *code = fmt(E, "%s(%s)", op_fn(E, t, "make"), join_codes(E, pv, fe->nparts, NULL));
+    return managed(t) ? to_temp(E, t, code, true) : borrowed(code);
+}
+
+static void bind_value(Emit *E, Expr *target, CVal v, Type *vt);
+
+/* Bind the loop's element to a target (unpacking parts directly). */
+static void foreach_bind(Emit *E, ForEach *fe, Expr *target)
+{
+    if (fe->nparts && (target->kind == E_TUPLE || target->kind == E_LIST) &&
+        target->items.n == fe->nparts) {
+        for (int i = 0; i < fe->nparts; i++) {
+            const char *p = fe->parts[i] ? fe->parts[i] : fe->elem.code;
+            bool own = !fe->parts[i] && fe->elem.owned;
+            bind_value(E, target->items.items[i], (CVal){p, own}, fe->ptypes[i]);
+        }
+        return;
+    }
+    bind_value(E, target, foreach_elem(E, fe, target->type), fe->nparts ? target->type : fe->etype);
+}
+
+/* A list of type lt built from an iterable (the target of list(), sorted(),
+ * enumerate() and zip() used as values, and of zip's arguments). */
+static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt)
+{
+    if (x->kind == E_CALL && x->call == CALL_BUILTIN &&
+        (x->builtin == BI_LIST || x->builtin == BI_SORTED)) {
+        Expr *src = arg(x, 0)->value;
+        CVal l = src->type->kind == T_LIST
+                     ? to_temp(E, lt, fmt(E, "%s(%s)", op_fn(E, lt, "copy"), emit_expr(E, src).code), true)
+                     : materialize(E, src, emit_expr(E, src), lt);
+        if (x->builtin == BI_SORTED) {
+            const char *rev = "false";
+            for (int i = 1; i < x->args.n; i++)
+                rev = emit_expr(E, arg(x, i)->value).code;
+            line(E, "%s(%s, %s);", op_fn(E, lt, "sort"), l.code, rev);
+            check(E, x->pos);
+        }
+        return l;
+    }
+    bool iterable_call = x->kind == E_CALL && x->call == CALL_BUILTIN &&
+                         (x->builtin == BI_ENUMERATE || x->builtin == BI_ZIP);
+    if (!iterable_call && x->type->kind == T_LIST)
+        return v;
+    if (!iterable_call && x->type->kind == T_DICT)
+        return to_temp(E, lt, fmt(E, "%s(%s)", op_fn(E, x->type, "keys"), v.code), true);
+    /* str characters, enumerate(), zip(): a loop appending each element */
+    Temp *r = new_temp(E, lt);
+    line(E, "%s = %s(0);", r->name, op_fn(E, lt, "new"));
+    ForEach fe;
+    if (iterable_call) {
+        foreach_begin(E, x, &fe);
+    } else {
+        memset(&fe, 0, sizeof fe);
+        foreach_value(E, v, x->type, &fe);
+    }
+    int mark = E->owned.n;
+    CVal el = foreach_elem(E, &fe, lt->elem);
+    if (el.owned) {
+        line(E, "%s(%s, %s);", op_fn(E, lt, "append_move"), r->name, el.code);
+        line(E, "%s = %s;", el.code, zero_of(E, lt->elem));
+    } else {
+        line(E, "%s(%s, %s);", op_fn(E, lt, "append"), r->name, el.code);
+    }
+    release_owned(E, mark);
+    foreach_end(E, &fe);
+    foreach_release(E, &fe);
+    vec_push(&E->c->arena, &E->owned, r);
+    return (CVal){r->name, true};
+}
+
+/* [elt for t in it if c ...] and {k: v for ...}: loops appending/setting. */
+static void emit_comp_level(Emit *E, Expr *e, int level, Temp *r)
+{
+    if (level == e->comps.n) {
+        int mark = E->owned.n;
+        if (e->kind == E_LISTCOMP) {
+            Type *et = e->type->elem;
+            CVal v = coerce(E, emit_expr(E, e->lhs), e->lhs->type, et);
+            if (v.owned && strncmp(v.code, "tr_t", 4) == 0) {
+                line(E, "%s(%s, %s);", op_fn(E, e->type, "append_move"), r->name, v.code);
+                for (int i = mark; i < E->owned.n; i++)
+                    if (!strcmp(((Temp *)E->owned.items[i])->name, v.code))
+                        E->owned.items[i] = E->owned.items[--E->owned.n];
+                line(E, "%s = %s;", v.code, zero_of(E, et));
+            } else {
+                line(E, "%s(%s, %s);", op_fn(E, e->type, "append"), r->name, v.code);
+            }
+        } else {
+            CVal k, v;
+            emit_pair(E, e->lhs, e->rhs, &k, &v);
+            k = coerce(E, k, e->lhs->type, e->type->key);
+            v = coerce(E, v, e->rhs->type, e->type->elem);
+            line(E, "%s(%s, %s, %s);", op_fn(E, e->type, "set"), r->name, k.code, v.code);
+        }
+        check(E, e->pos);
+        release_owned(E, mark);
+        return;
+    }
+    Comprehension *c = e->comps.items[level];
+    ForEach fe;
+    foreach_begin(E, c->iter, &fe);
+    foreach_bind(E, &fe, c->target);
+    int opened = 0;
+    for (int i = 0; i < c->conds.n; i++) {
+        line(E, "if (%s) {", emit_cond(E, c->conds.items[i]));
+        E->indent++;
+        opened++;
+    }
+    emit_comp_level(E, e, level + 1, r);
+    while (opened--) {
+        E->indent--;
+        line(E, "}");
+    }
+    foreach_end(E, &fe);
+    foreach_release(E, &fe);
+}
+
+static CVal emit_comprehension(Emit *E, Expr *e)
+{
+    Temp *r = new_temp(E, e->type);
+    line(E, "%s = %s(%s);", r->name, op_fn(E, e->type, "new"), e->kind == E_LISTCOMP ? "0" : "");
+    emit_comp_level(E, e, 0, r);
+    vec_push(&E->c->arena, &E->owned, r);
+    return (CVal){r->name, true};
+}
+/* ---- subscripts, attributes, displays ---- */
 
 static const char *slice_bound(Emit *E, Expr *x)
 {
@@ -888,20 +1621,249 @@ static const char *slice_bound(Emit *E, Expr *x)
 static CVal emit_index(Emit *E, Expr *e)
 {
     CVal s = emit_expr(E, e->lhs);
+    Type *ct = e->lhs->type;
     Expr *ix = e->rhs;
     if (ix->kind == E_SLICE) {
         if (has_call(ix->lo) || has_call(ix->hi) || has_call(ix->step))
-            s = stabilize(E, s, e->lhs->type);
+            s = stabilize(E, s, ct);
         const char *lo = slice_bound(E, ix->lo);
         const char *hi = slice_bound(E, ix->hi);
         const char *st = ix->step ? slice_bound(E, ix->step) : "1";
-        return raising(E, e->type, fmt(E, "tauraro_str_slice(%s, %s, %s, %s)", s.code, lo, hi, st),
-                       true, e->pos);
+        const char *fn = ct->kind == T_STR ? "tauraro_str_slice" : op_fn(E, ct, "slice");
+        return raising(E, e->type, fmt(E, "%s(%s, %s, %s, %s)", fn, s.code, lo, hi, st), true,
+                       e->pos);
+    }
+    if (ct->kind == T_TUPLE) {
+        int64_t i = ix->kind == E_INT ? ix->v.ival : -ix->lhs->v.ival;
+        if (i < 0)
+            i += ct->nitems;
+        return borrowed(fmt(E, "%s.f%d", s.code, (int)i));
     }
     if (has_call(ix))
-        s = stabilize(E, s, e->lhs->type);
+        s = stabilize(E, s, ct);
     CVal i = emit_expr(E, ix);
-    return raising(E, e->type, fmt(E, "tauraro_str_index(%s, %s)", s.code, i.code), true, e->pos);
+    if (ct->kind == T_STR)
+        return raising(E, e->type, fmt(E, "tauraro_str_index(%s, %s)", s.code, i.code), true,
+                       e->pos);
+    if (ct->kind == T_DICT)
+        i = coerce(E, i, ix->type, ct->key);
+    /* list or dict: the element is borrowed from the container */
+    return raising(E, e->type, fmt(E, "%s(%s, %s)", op_fn(E, ct, "get"), s.code, i.code), false,
+                   e->pos);
+}
+
+/* obj.field */
+static CVal emit_attr(Emit *E, Expr *e)
+{
+    CVal o = emit_expr(E, e->lhs);
+    if (e->check_none) {
+        line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, e->v.name);
+        check(E, e->pos);
+    }
+    return borrowed(fmt(E, "%s->%s", o.code, e->sym->cname));
+}
+
+static CVal emit_list_display(Emit *E, Expr *e)
+{
+    Type *t = e->type;
+    int n = e->items.n;
+    if (n == 0)
+        return to_temp(E, t, fmt(E, "%s(0)", op_fn(E, t, "new")), true);
+    Type **want = arena_alloc(&E->c->arena, sizeof(Type *) * (size_t)n);
+    for (int i = 0; i < n; i++)
+        want[i] = t->elem;
+    CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)n);
+    emit_args(E, (Expr **)e->items.items, n, cv, want, false);
+    const char *code = fmt(E, "%s(%d, (%s[]){%s})", op_fn(E, t, "from"), n,
+                           ctype(E, t->elem), join_codes(E, cv, n, NULL));
+    return to_temp(E, t, code, true);
+}
+
+static CVal emit_dict_display(Emit *E, Expr *e)
+{
+    Type *t = e->type;
+    Temp *r = new_temp(E, t);
+    line(E, "%s = %s();", r->name, op_fn(E, t, "new"));
+    vec_push(&E->c->arena, &E->owned, r);
+    for (int i = 0; i < e->items.n; i++) {
+        CVal k, v;
+        emit_pair(E, e->items.items[i], e->values.items[i], &k, &v);
+        k = coerce(E, k, ((Expr *)e->items.items[i])->type, t->key);
+        v = coerce(E, v, ((Expr *)e->values.items[i])->type, t->elem);
+        line(E, "%s(%s, %s, %s);", op_fn(E, t, "set"), r->name, k.code, v.code);
+    }
+    return (CVal){r->name, true};
+}
+
+static CVal emit_tuple_display(Emit *E, Expr *e)
+{
+    Type *t = e->type;
+    int n = e->items.n;
+    CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
+    emit_args(E, (Expr **)e->items.items, n, cv, t->items, false);
+    const char *code = fmt(E, "%s(%s)", op_fn(E, t, "make"), join_codes(E, cv, n, NULL));
+    return managed(t) ? to_temp(E, t, code, true) : borrowed(code);
+}
+
+/* s.method(...), xs.method(...), d.method(...) */
+static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
+{
+    Expr *f = e->lhs;
+    Type *rt = f->lhs->type;
+    CVal r = emit_expr(E, f->lhs);
+    int n = e->nbound;
+    Expr **vals = arena_alloc(&E->c->arena, sizeof(Expr *) * (size_t)(n + 1));
+    bool any_call = false;
+    for (int i = 0; i < n; i++) {
+        vals[i] = e->bound[i] ? e->bound[i]->value : NULL;
+        any_call |= vals[i] && has_call(vals[i]);
+    }
+    if (any_call)
+        r = stabilize(E, r, rt);
+    Type **want = arena_alloc(&E->c->arena, sizeof(Type *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++)
+        want[i] = NULL;
+    if (rt->kind == T_LIST && n >= 1)
+        want[n - 1] = e->builtin == BM_EXTEND ? rt : rt->elem;
+    if (rt->kind == T_DICT) {
+        want[0] = rt->key;
+        if (n > 1)
+            want[1] = rt->elem;
+    }
+    if (e->builtin == BM_INSERT)
+        want[0] = NULL;
+    CVal *a = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
+    emit_args(E, vals, n, a, want, false);
+    for (int i = 0; i < n; i++)
+        if (!vals[i])
+            a[i] = borrowed(NULL);
+    const char *x = r.code;
+    Type *t = e->type;
+    SrcPos pos = e->pos;
+#define A(i) (a[i].code)
+#define OPT(i, d) (a[i].code ? a[i].code : (d))
+    switch ((MethodId)e->builtin) {
+    /* list */
+    case BM_APPEND: line(E, "%s(%s, %s);", op_fn(E, rt, "append"), x, A(0)); return borrowed("NULL");
+    case BM_POP:
+        return raising(E, t, fmt(E, "%s(%s, %s)", op_fn(E, rt, "pop"), x, OPT(0, "-1")),
+                       managed(t), pos);
+    case BM_INSERT: line(E, "%s(%s, %s, %s);", op_fn(E, rt, "insert"), x, A(0), A(1)); return borrowed("NULL");
+    case BM_EXTEND: line(E, "%s(%s, %s);", op_fn(E, rt, "extend"), x, A(0)); return borrowed("NULL");
+    case BM_REMOVE:
+        line(E, "%s(%s, %s);", op_fn(E, rt, "remove"), x, A(0));
+        check(E, pos);
+        return borrowed("NULL");
+    case BM_INDEX: return raising(E, t, fmt(E, "%s(%s, %s)", op_fn(E, rt, "index"), x, A(0)), false, pos);
+    case BM_COUNT: return borrowed(fmt(E, "%s(%s, %s)", op_fn(E, rt, "count"), x, A(0)));
+    case BM_SORT:
+        line(E, "%s(%s, %s);", op_fn(E, rt, "sort"), x, OPT(0, "false"));
+        check(E, pos);
+        return borrowed("NULL");
+    case BM_REVERSE: line(E, "%s(%s);", op_fn(E, rt, "reverse"), x); return borrowed("NULL");
+    case BM_COPY: return to_temp(E, t, fmt(E, "%s(%s)", op_fn(E, rt, "copy"), x), true);
+    case BM_CLEAR: line(E, "%s(%s);", op_fn(E, rt, "clear"), x); return borrowed("NULL");
+    /* dict */
+    case BM_GET:
+        if (!a[1].code) { /* None when missing */
+            Temp *tmp = new_temp(E, t);
+            line(E, "if (!%s(%s, %s, &%s))", op_fn(E, rt, "find"), x, A(0), tmp->name);
+            line(E, "    %s = NULL;", tmp->name);
+            return borrowed(tmp->name);
+        }
+        return borrowed(fmt(E, "%s(%s, %s, %s)", op_fn(E, rt, "get_default"), x, A(0), A(1)));
+    case BM_DPOP:
+        if (a[1].code)
+            return to_temp(E, t, fmt(E, "%s(%s, %s, %s)", op_fn(E, rt, "pop_default"), x, A(0), A(1)),
+                           managed(t));
+        return raising(E, t, fmt(E, "%s(%s, %s)", op_fn(E, rt, "pop"), x, A(0)), managed(t), pos);
+    case BM_KEYS: return to_temp(E, t, fmt(E, "%s(%s)", op_fn(E, rt, "keys"), x), true);
+    case BM_VALUES: return to_temp(E, t, fmt(E, "%s(%s)", op_fn(E, rt, "values"), x), true);
+    case BM_ITEMS: {
+        Temp *l = new_temp(E, t);
+        line(E, "%s = %s(%s->len);", l->name, op_fn(E, t, "new"), x);
+        vec_push(&E->c->arena, &E->owned, l);
+        ForEach fe;
+        memset(&fe, 0, sizeof fe);
+        foreach_value(E, borrowed(x), rt, &fe);
+        fe.nparts = 2;
+        int mark = E->owned.n;
+        CVal el = foreach_elem(E, &fe, t->elem);
+        line(E, "%s(%s, %s);", op_fn(E, t, el.owned ? "append_move" : "append"), l->name, el.code);
+        if (el.owned)
+            line(E, "%s = %s;", el.code, zero_of(E, t->elem));
+        release_owned(E, mark);
+        foreach_end(E, &fe);
+        foreach_release(E, &fe);
+        return (CVal){l->name, true};
+    }
+    case BM_DCOPY: return to_temp(E, t, fmt(E, "%s(%s)", op_fn(E, rt, "copy"), x), true);
+    case BM_DCLEAR: line(E, "%s(%s);", op_fn(E, rt, "clear"), x); return borrowed("NULL");
+    /* str */
+    case BM_SPLIT: case BM_RSPLIT:
+        return raising(E, t, fmt(E, "tauraro_str_%s(%s, %s, %s)", e->builtin == BM_SPLIT ? "split" : "rsplit",
+                                 x, OPT(0, "NULL"), OPT(1, "-1")), true, pos);
+    case BM_SPLITLINES: return to_temp(E, t, fmt(E, "tauraro_str_splitlines(%s)", x), true);
+    case BM_JOIN: return to_temp(E, t, fmt(E, "tauraro_str_join(%s, %s)", x, A(0)), true);
+    case BM_STRIP: case BM_LSTRIP: case BM_RSTRIP: {
+        const char *nm = e->builtin == BM_STRIP ? "strip" : e->builtin == BM_LSTRIP ? "lstrip" : "rstrip";
+        return to_temp(E, t, fmt(E, "tauraro_str_%s(%s, %s)", nm, x, OPT(0, "NULL")), true);
+    }
+    case BM_UPPER: return to_temp(E, t, fmt(E, "tauraro_str_upper(%s)", x), true);
+    case BM_LOWER: return to_temp(E, t, fmt(E, "tauraro_str_lower(%s)", x), true);
+    case BM_TITLE: return to_temp(E, t, fmt(E, "tauraro_str_title(%s)", x), true);
+    case BM_CAPITALIZE: return to_temp(E, t, fmt(E, "tauraro_str_capitalize(%s)", x), true);
+    case BM_SWAPCASE: return to_temp(E, t, fmt(E, "tauraro_str_swapcase(%s)", x), true);
+    case BM_REPLACE:
+        return to_temp(E, t, fmt(E, "tauraro_str_replace(%s, %s, %s, %s)", x, A(0), A(1), OPT(2, "-1")), true);
+    case BM_FIND: case BM_RFIND: case BM_SINDEX: case BM_RINDEX: {
+        const char *nm = e->builtin == BM_FIND ? "find" : e->builtin == BM_RFIND ? "rfind"
+                         : e->builtin == BM_SINDEX ? "index" : "rindex";
+        const char *code = fmt(E, "tauraro_str_%s(%s, %s, %s, %s)", nm, x, A(0),
+                               OPT(1, "TAURARO_NOIDX"), OPT(2, "TAURARO_NOIDX"));
+        if (e->builtin == BM_FIND || e->builtin == BM_RFIND)
+            return borrowed(code);
+        return raising(E, t, code, false, pos);
+    }
+    case BM_SCOUNT: return borrowed(fmt(E, "tauraro_str_count(%s, %s)", x, A(0)));
+    case BM_STARTSWITH: case BM_ENDSWITH:
+        return borrowed(fmt(E, "tauraro_str_%s(%s, %s, %s, %s)",
+                            e->builtin == BM_STARTSWITH ? "startswith" : "endswith", x, A(0),
+                            OPT(1, "TAURARO_NOIDX"), OPT(2, "TAURARO_NOIDX")));
+    case BM_ISDIGIT: return borrowed(fmt(E, "tauraro_str_isdigit(%s)", x));
+    case BM_ISALPHA: return borrowed(fmt(E, "tauraro_str_isalpha(%s)", x));
+    case BM_ISALNUM: return borrowed(fmt(E, "tauraro_str_isalnum(%s)", x));
+    case BM_ISSPACE: return borrowed(fmt(E, "tauraro_str_isspace(%s)", x));
+    case BM_ISLOWER: return borrowed(fmt(E, "tauraro_str_islower(%s)", x));
+    case BM_ISUPPER: return borrowed(fmt(E, "tauraro_str_isupper(%s)", x));
+    case BM_CENTER: case BM_LJUST: case BM_RJUST: {
+        const char *nm = e->builtin == BM_CENTER ? "center" : e->builtin == BM_LJUST ? "ljust" : "rjust";
+        return raising(E, t, fmt(E, "tauraro_str_%s(%s, %s, %s)", nm, x, A(0), OPT(1, "NULL")), true, pos);
+    }
+    case BM_ZFILL: return to_temp(E, t, fmt(E, "tauraro_str_zfill(%s, %s)", x, A(0)), true);
+    default:
+        break;
+    }
+#undef A
+#undef OPT
+    (void)discard;
+    diag_error(E->c, e->pos, "this method is not supported by the C backend yet");
+    return borrowed("0");
+}
+
+static CVal emit_call(Emit *E, Expr *e, bool discard)
+{
+    switch (e->call) {
+    case CALL_FUNC: return emit_user_call(E, e, discard);
+    case CALL_METHOD: return emit_method_call(E, e, discard);
+    case CALL_SUPER: return emit_super_call(E, e, discard);
+    case CALL_CTOR: return emit_ctor(E, e);
+    case CALL_BMETHOD: return emit_bmethod(E, e, discard);
+    case CALL_BUILTIN: return emit_builtin(E, e);
+    default:
+        diag_error(E->c, e->pos, "this call is not supported by the C backend yet");
+        return borrowed("0");
+    }
 }
 
 static const char *var_code(Symbol *sym)
@@ -935,7 +1897,7 @@ static CVal emit_expr(Emit *E, Expr *e)
     case E_FSTR: return emit_fstr_items(E, &e->items);
     case E_NAME:
         e->sym->used = true;
-        if (e->check_bound && is_ref(e->type))
+        if (e->check_bound && is_ref(e->type) && e->type->kind != T_TUPLE)
             emit_bound_check(E, e);
         return borrowed(var_code(e->sym));
     case E_UNARY: return emit_unary(E, e);
@@ -945,12 +1907,16 @@ static CVal emit_expr(Emit *E, Expr *e)
     case E_IFEXP: return emit_ifexp(E, e);
     case E_CALL: return emit_call(E, e, false);
     case E_INDEX: return emit_index(E, e);
+    case E_ATTR: return emit_attr(E, e);
+    case E_LIST: return emit_list_display(E, e);
+    case E_DICT: return emit_dict_display(E, e);
+    case E_TUPLE: return emit_tuple_display(E, e);
+    case E_LISTCOMP: case E_DICTCOMP: return emit_comprehension(E, e);
     default:
         diag_error(E->c, e->pos, "this expression is not supported by the C backend yet");
         return borrowed("0");
     }
 }
-
 /* "(x == y)" -> "x == y": `if ((x == y))` draws a warning from clang. */
 static const char *strip_parens(Emit *E, const char *code)
 {
@@ -985,12 +1951,12 @@ static const char *emit_cond(Emit *E, Expr *e)
 /* ------------------------------------------------------------------ */
 /* Statements                                                           */
 
-/* Store v into a variable, releasing what it held before. */
-static void store(Emit *E, Symbol *sym, CVal v, Type *vt)
+/* Store v into a place of type t (a variable, field or C lvalue),
+ * releasing what it held before. */
+static void store_to(Emit *E, const char *dst, Type *t, CVal v, Type *vt)
 {
-    const char *dst = var_code(sym);
-    Type *t = sym->type;
-    if (!is_ref(t)) {
+    v = coerce(E, v, vt, t);
+    if (!managed(t)) {
         if (t->kind == T_FLOAT && vt->kind != T_FLOAT)
             line(E, "%s = (double)%s;", dst, v.code);
         else
@@ -998,18 +1964,78 @@ static void store(Emit *E, Symbol *sym, CVal v, Type *vt)
         return;
     }
     if (vt->kind == T_NONE) {
-        line(E, "%s(%s);", decref_fn(t), dst);
-        line(E, "%s = NULL;", dst);
+        line(E, "%s(%s);", decref_fn(E, t), dst);
+        line(E, "%s = %s;", dst, zero_of(E, t));
         return;
     }
     put_ref(E, dst, v, t, true);
+}
+
+static void store(Emit *E, Symbol *sym, CVal v, Type *vt)
+{
+    store_to(E, var_code(sym), sym->type, v, vt);
+}
+
+/* target = v, for every kind of target. */
+static void bind_value(Emit *E, Expr *target, CVal v, Type *vt)
+{
+    switch (target->kind) {
+    case E_NAME:
+        store(E, target->sym, v, vt);
+        break;
+    case E_ATTR: {
+        CVal o = emit_expr(E, target->lhs);
+        if (target->check_none) {
+            line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, target->v.name);
+            check(E, target->pos);
+        }
+        store_to(E, fmt(E, "%s->%s", o.code, target->sym->cname), target->sym->type, v, vt);
+        break;
+    }
+    case E_INDEX: {
+        Type *ct = target->lhs->type;
+        CVal c = emit_expr(E, target->lhs);
+        CVal k = emit_expr(E, target->rhs);
+        if (ct->kind == T_DICT)
+            k = coerce(E, k, target->rhs->type, ct->key);
+        Type *et = ct->elem;
+        v = coerce(E, v, vt, et);
+        line(E, "%s(%s, %s, %s);", op_fn(E, ct, "set"), c.code, k.code, v.code);
+        check(E, target->pos);
+        break;
+    }
+    case E_TUPLE:
+    case E_LIST: {
+        int n = target->items.n;
+        if (vt->kind == T_TUPLE) {
+            CVal hv = stabilize(E, v, vt);
+            for (int i = 0; i < n; i++)
+                bind_value(E, target->items.items[i], borrowed(fmt(E, "%s.f%d", hv.code, i)),
+                           vt->items[i]);
+            break;
+        }
+        /* a list: exactly n items */
+        CVal lv = stabilize(E, v, vt);
+        line(E, "if (%s->len != %d)", lv.code, n);
+        line(E, "    tauraro_raise_msg(&tauraro_cls_ValueError, %s->len > %d ? \"too many values to unpack (expected %d)\" : \"not enough values to unpack (expected %d, got %%lld)\", (long long)%s->len);",
+             lv.code, n, n, n, lv.code);
+        check(E, target->pos);
+        for (int i = 0; i < n; i++)
+            bind_value(E, target->items.items[i], borrowed(fmt(E, "%s->items[%d]", lv.code, i)),
+                       vt->elem);
+        break;
+    }
+    default:
+        break;
+    }
 }
 
 static void emit_assign(Emit *E, Stmt *st)
 {
     Expr *v = st->expr;
     Expr *t0 = st->targets.items[0];
-    if ((t0->kind == E_TUPLE || t0->kind == E_LIST) && v->kind == E_TUPLE) {
+    if (st->targets.n == 1 && (t0->kind == E_TUPLE || t0->kind == E_LIST) && v->kind == E_TUPLE &&
+        v->type->kind == T_NONE) {
         /* parallel assignment: every value first, then every store */
         int n = v->items.n;
         CVal *vals = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)n);
@@ -1017,30 +2043,79 @@ static void emit_assign(Emit *E, Stmt *st)
             Expr *vi = v->items.items[i];
             vals[i] = stabilize(E, emit_expr(E, vi), vi->type);
         }
-        for (int i = 0; i < n; i++) {
-            Expr *ti = t0->items.items[i];
-            store(E, ti->sym, vals[i], ((Expr *)v->items.items[i])->type);
-        }
+        for (int i = 0; i < n; i++)
+            bind_value(E, t0->items.items[i], vals[i], ((Expr *)v->items.items[i])->type);
         return;
     }
     CVal val = emit_expr(E, v);
+    if (st->targets.n > 1 || t0->kind != E_NAME)
+        val = stabilize(E, val, v->type);
     for (int i = 0; i < st->targets.n; i++) {
-        Expr *t = st->targets.items[i];
         /* every target but the last needs its own reference */
-        store(E, t->sym, i + 1 < st->targets.n ? (CVal){val.code, false} : val, v->type);
+        CVal one = i + 1 < st->targets.n ? (CVal){val.code, false} : val;
+        bind_value(E, st->targets.items[i], one, v->type);
     }
 }
 
+/* x op= v: the target's place is evaluated once. */
 static void emit_augassign(Emit *E, Stmt *st)
 {
-    Expr fake = *st->target;
     Expr *t = st->target;
-    CVal a, b;
-    emit_pair(E, t, st->expr, &a, &b);
-    fake.type = type_arith(E->c, st->op, t->type, st->expr->type);
+    Type *tt = t->type;
+    Expr fake = *t;
+    fake.fn = t->fn;
     fake.pos = st->pos;
-    CVal r = emit_binary_values(E, &fake, st->op, a, t->type, b, st->expr->type);
-    store(E, t->sym, r, fake.type);
+    fake.type = t->fn ? t->fn->ret : type_arith(E->c, st->op, tt, st->expr->type);
+    if (!fake.type) /* list += list / list *= int */
+        fake.type = tt;
+    if (t->kind == E_NAME) {
+        t->sym->used = true;
+        CVal a = borrowed(var_code(t->sym));
+        if (has_call(st->expr))
+            a = stabilize(E, a, tt);
+        CVal b = emit_expr(E, st->expr);
+        if (tt->kind == T_LIST && st->op == OP_ADD) { /* in place, as Python's list += */
+            line(E, "%s(%s, %s);", op_fn(E, tt, "extend"), a.code, b.code);
+            return;
+        }
+        CVal r = emit_binary_values(E, &fake, st->op, a, tt, b, st->expr->type);
+        store(E, t->sym, r, fake.type);
+        return;
+    }
+    if (t->kind == E_ATTR) {
+        CVal o = stabilize(E, emit_expr(E, t->lhs), t->lhs->type);
+        if (t->check_none) {
+            line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, t->v.name);
+            check(E, t->pos);
+        }
+        const char *place = fmt(E, "%s->%s", o.code, t->sym->cname);
+        CVal a = stabilize(E, borrowed(place), tt);
+        CVal b = emit_expr(E, st->expr);
+        if (tt->kind == T_LIST && st->op == OP_ADD) {
+            line(E, "%s(%s, %s);", op_fn(E, tt, "extend"), a.code, b.code);
+            return;
+        }
+        CVal r = emit_binary_values(E, &fake, st->op, a, tt, b, st->expr->type);
+        store_to(E, place, tt, r, fake.type);
+        return;
+    }
+    /* c[k] op= v */
+    Type *ct = t->lhs->type;
+    CVal c = stabilize(E, emit_expr(E, t->lhs), ct);
+    CVal k = stabilize(E, emit_expr(E, t->rhs), t->rhs->type);
+    CVal a = raising(E, tt, fmt(E, "%s(%s, %s)", op_fn(E, ct, "get"), c.code, k.code), false, t->pos);
+    a = stabilize(E, a, tt);
+    CVal b = emit_expr(E, st->expr);
+    if (tt->kind == T_LIST && st->op == OP_ADD) {
+        line(E, "%s(%s, %s);", op_fn(E, tt, "extend"), a.code, b.code);
+        return;
+    }
+    CVal r = emit_binary_values(E, &fake, st->op, a, tt, b, st->expr->type);
+    r = coerce(E, r, fake.type, tt);
+    if (tt->kind == T_FLOAT && fake.type->kind != T_FLOAT)
+        r = borrowed(fmt(E, "(double)%s", r.code));
+    line(E, "%s(%s, %s, %s);", op_fn(E, ct, "set"), c.code, k.code, r.code);
+    check(E, t->pos);
 }
 
 static int new_label(Emit *E) { return ++E->nlabels; }
@@ -1070,9 +2145,11 @@ static bool emit_loop_body(Emit *E, PtrVec *body, const char *brk)
     bool saved_used = E->brk_used;
     E->brk = brk;
     E->brk_used = false;
+    E->loops++;
     E->indent++;
     emit_block(E, body);
     E->indent--;
+    E->loops--;
     bool used = E->brk_used;
     E->brk = saved;
     E->brk_used = saved_used;
@@ -1116,96 +2193,58 @@ static void emit_while(Emit *E, Stmt *st)
     emit_loop_else(E, st, brk, used);
 }
 
-static bool small_int_literal(Expr *e, int64_t *v)
-{
-    if (e->kind == E_INT) {
-        *v = e->v.ival;
-        return true;
-    }
-    if (e->kind == E_UNARY && e->op == OP_NEG && e->lhs->kind == E_INT) {
-        *v = -e->lhs->v.ival;
-        return true;
-    }
-    return false;
-}
-
-static void emit_for_range(Emit *E, Stmt *st, Expr *call)
-{
-    int n = call->args.n;
-    Expr *a0 = arg(call, 0)->value;
-    Expr *start_e = n > 1 ? a0 : NULL;
-    Expr *stop_e = n > 1 ? arg(call, 1)->value : a0;
-    Expr *step_e = n > 2 ? arg(call, 2)->value : NULL;
-    Type *it = prim(E, T_INT);
-    const char *start = "0";
-    if (start_e)
-        start = to_temp(E, it, emit_expr(E, start_e).code, false).code;
-    const char *stop = to_temp(E, it, emit_expr(E, stop_e).code, false).code;
-    int64_t step = 1;
-    bool const_step = !step_e || small_int_literal(step_e, &step);
-    const char *stepc = !step_e ? "1"
-                        : const_step ? int_literal(E, step)
-                                     : to_temp(E, it, emit_expr(E, step_e).code, false).code;
-    Temp *i = new_temp(E, it);
-    const char *brk = else_label(E, st);
-    const char *var = var_code(st->target->sym);
-    if (const_step && (step == 1 || step == -1)) {
-        /* i < stop (or i > stop) before the step keeps i + step in range */
-        line(E, "for (%s = %s; %s %s %s; %s%s) {", i->name, start, i->name,
-             step > 0 ? "<" : ">", stop, i->name, step > 0 ? "++" : "--");
-    } else if (const_step && step != 0) {
-        line(E, "for (%s = %s; %s %s %s; %s = tauraro_range_next(%s, %s, %s)) {", i->name,
-             start, i->name, step > 0 ? "<" : ">", stop, i->name, i->name, stepc, stop);
-    } else {
-        if (!const_step) {
-            line(E, "if (%s == 0)", stepc);
-            line(E, "    tauraro_raise_msg(&tauraro_cls_ValueError, \"range() arg 3 must not be zero\");");
-        } else {
-            line(E, "tauraro_raise_msg(&tauraro_cls_ValueError, \"range() arg 3 must not be zero\");");
-        }
-        check(E, st->expr->pos);
-        line(E, "for (%s = %s; %s > 0 ? %s < %s : %s > %s;", i->name, start, stepc, i->name,
-             stop, i->name, stop);
-        line(E, "     %s = tauraro_range_next(%s, %s, %s)) {", i->name, i->name, stepc, stop);
-    }
-    E->indent++;
-    line(E, "%s = %s;", var, i->name);
-    E->indent--;
-    bool used = emit_loop_body(E, &st->body, brk);
-    line(E, "}");
-    emit_loop_else(E, st, brk, used);
-}
-
-static void emit_for_str(Emit *E, Stmt *st)
-{
-    Type *t = st->expr->type;
-    CVal s = emit_expr(E, st->expr);
-    /* the loop holds the string it walks, whatever the body assigns */
-    Temp *held = new_temp(E, t);
-    put_ref(E, held->name, s, t, false);
-    release_owned(E, 0);
-    Temp *pos = new_temp(E, prim(E, T_INT));
-    const char *brk = fmt(E, "tr_break%d", new_label(E));
-    line(E, "for (%s = 0; %s < %s->len;) {", pos->name, pos->name, held->name);
-    E->indent++;
-    CVal ch = to_temp(E, t, fmt(E, "tauraro_str_next_char(%s, &%s)", held->name, pos->name), true);
-    store(E, st->target->sym, ch, t);
-    E->indent--;
-    bool used = emit_loop_body(E, &st->body, st->orelse.n ? brk : NULL);
-    line(E, "}");
-    if (st->orelse.n)
-        emit_loop_else(E, st, brk, used);
-    line(E, "%s(%s);", decref_fn(t), held->name);
-    line(E, "%s = NULL;", held->name);
-}
-
 static void emit_for(Emit *E, Stmt *st)
 {
-    Expr *it = st->expr;
-    if (it->kind == E_CALL && it->builtin == BI_RANGE && it->call == CALL_BUILTIN)
-        emit_for_range(E, st, it);
-    else
-        emit_for_str(E, st);
+    const char *brk = else_label(E, st);
+    ForEach fe;
+    foreach_begin(E, st->expr, &fe);
+    foreach_bind(E, &fe, st->target);
+    E->indent--;
+    bool used = emit_loop_body(E, &st->body, brk);
+    E->indent++;
+    foreach_end(E, &fe);
+    emit_loop_else(E, st, brk, used);
+    foreach_release(E, &fe);
+}
+
+/* ---- leaving through finally blocks ---- */
+
+static Fin *innermost_fin(Emit *E)
+{
+    return E->fins.n ? E->fins.items[E->fins.n - 1] : NULL;
+}
+
+/* Jump to where `return` goes from here: the innermost finally, else the
+ * function's exit. */
+static void goto_return(Emit *E)
+{
+    Fin *f = innermost_fin(E);
+    if (f) {
+        line(E, "tr_fs%d = 2;", f->id);
+        line(E, "goto tr_fin%d;", f->id);
+    } else {
+        line(E, "goto tr_end;");
+        E->uses_end = true;
+    }
+}
+
+/* break (kind 3) or continue (kind 4), through a finally of this loop. */
+static void emit_jump(Emit *E, int kind)
+{
+    Fin *f = innermost_fin(E);
+    if (f && f->loops == E->loops) {
+        line(E, "tr_fs%d = %d;", f->id, kind);
+        line(E, "goto tr_fin%d;", f->id);
+        return;
+    }
+    if (kind == 4) {
+        line(E, "continue;");
+    } else if (E->brk) {
+        line(E, "goto %s;", E->brk);
+        E->brk_used = true;
+    } else {
+        line(E, "break;");
+    }
 }
 
 static void emit_return(Emit *E, Stmt *st)
@@ -1215,18 +2254,222 @@ static void emit_return(Emit *E, Stmt *st)
         CVal v = emit_expr(E, st->expr);
         Type *vt = st->expr->type;
         if (vt->kind == T_NONE)
-            line(E, "tr_ret = NULL;");
+            line(E, "tr_ret = %s;", zero_of(E, fn->ret));
         else if (fn->ret->kind == T_FLOAT && vt->kind != T_FLOAT)
             line(E, "tr_ret = (double)%s;", v.code);
-        else
-            put_ref(E, "tr_ret", v, fn->ret, false);
+        else {
+            v = coerce(E, v, vt, fn->ret);
+            /* a return in a finally block replaces one already made */
+            put_ref(E, "tr_ret", v, fn->ret, E->fins.n > 0);
+        }
     } else if (st->expr) {
         CVal v = emit_expr(E, st->expr);
         (void)v;
     }
     release_owned(E, 0);
-    line(E, "goto tr_end;");
-    E->uses_end = true;
+    goto_return(E);
+}
+
+/* ---- exceptions ---- */
+
+static void emit_raise(Emit *E, Stmt *st)
+{
+    Expr *x = st->expr;
+    if (!x) { /* bare raise: the exception being handled, traceback kept */
+        line(E, "tauraro_incref(%s);", E->cur_exc);
+        line(E, "tauraro_reraise(%s);", E->cur_exc);
+        release_owned(E, 0);
+        line(E, "goto %s;", E->handler);
+        if (!strcmp(E->handler, "tr_end"))
+            E->uses_end = true;
+        return;
+    }
+    CVal v;
+    if (x->kind == E_NAME && x->cls) { /* raise E */
+        v = x->cls->builtin
+                ? to_temp(E, x->type, fmt(E, "tauraro_exc_new(%s, NULL)", x->cls->cdesc), true)
+                : raising(E, x->type, fmt(E, "new_%s(%s)", x->cls->name,
+                                          x->cls->is_exception && !find_method_e(x->cls, "__init__") ? "NULL" : ""),
+                          true, x->pos);
+    } else {
+        v = emit_expr(E, x);
+    }
+    if (!v.owned) {
+        line(E, "tauraro_incref(%s);", v.code);
+        line(E, "tauraro_raise((tauraro_exc_t *)%s);", v.code);
+    } else {
+        line(E, "tauraro_raise((tauraro_exc_t *)%s);", v.code);
+        line(E, "%s = NULL;", uncast(v.code));
+        for (int i = 0; i < E->owned.n; i++)
+            if (!strcmp(((Temp *)E->owned.items[i])->name, uncast(v.code)))
+                E->owned.items[i] = E->owned.items[--E->owned.n];
+    }
+    release_owned(E, 0);
+    check(E, st->pos);
+}
+
+static void emit_assert(Emit *E, Stmt *st)
+{
+    const char *c = emit_cond(E, st->expr);
+    line(E, "if (!(%s)) {", c);
+    E->indent++;
+    if (st->target) {
+        CVal m = to_str(E, emit_expr(E, st->target), st->target->type, false);
+        line(E, "tauraro_raise_str(&tauraro_cls_AssertionError, %s);", m.code);
+    } else {
+        line(E, "tauraro_raise_str(&tauraro_cls_AssertionError, NULL);");
+    }
+    release_owned(E, 0);
+    check(E, st->pos);
+    E->indent--;
+    line(E, "}");
+}
+
+static void emit_del(Emit *E, Stmt *st)
+{
+    for (int i = 0; i < st->targets.n; i++) {
+        Expr *t = st->targets.items[i];
+        if (t->kind == E_NAME) {
+            if (managed(t->sym->type)) {
+                line(E, "%s(%s);", decref_fn(E, t->sym->type), var_code(t->sym));
+                line(E, "%s = %s;", var_code(t->sym), zero_of(E, t->sym->type));
+            }
+            continue;
+        }
+        Type *ct = t->lhs->type;
+        CVal c, k;
+        emit_pair(E, t->lhs, t->rhs, &c, &k);
+        if (ct->kind == T_DICT)
+            k = coerce(E, k, t->rhs->type, ct->key);
+        line(E, "%s(%s, %s);", op_fn(E, ct, "del"), c.code, k.code);
+        check(E, t->pos);
+    }
+}
+
+/* try/except/else/finally. A pending exception in the body jumps to
+ * tr_exc<N>, which runs the first matching handler; return, break and
+ * continue leave through the finally block, which then resumes them. */
+static void emit_try(Emit *E, Stmt *st)
+{
+    int id = new_label(E);
+    bool has_fin = st->finalbody.n > 0;
+    const char *outer_handler = E->handler;
+    const char *outer_exc = E->cur_exc;
+    Temp *fs = NULL, *fexc = NULL;
+    Fin *fin = NULL;
+    if (has_fin) {
+        fs = new_temp(E, prim(E, T_INT));
+        fs->name = fmt(E, "tr_fs%d", id);
+        line(E, "%s = 0;", fs->name);
+        fin = arena_alloc(&E->c->arena, sizeof *fin);
+        fin->id = id;
+        fin->loops = E->loops;
+        vec_push(&E->c->arena, &E->fins, fin);
+    }
+    const char *exc_label = fmt(E, "tr_exc%d", id);
+    const char *fin_exc_label = fmt(E, "tr_finexc%d", id);
+    bool has_handlers = st->handlers.n > 0;
+    E->handler = has_handlers ? exc_label : fin_exc_label;
+    line(E, "/* try */");
+    emit_block(E, &st->body);
+    /* else runs outside the handlers' protection, inside the finally's */
+    E->handler = has_fin ? fin_exc_label : outer_handler;
+    emit_block(E, &st->orelse);
+    const char *end_label = fmt(E, "tr_tryend%d", id);
+    line(E, "goto %s;", has_fin ? fmt(E, "tr_fin%d", id) : end_label);
+    if (has_handlers) {
+        Temp *caught = new_temp(E, prim(E, T_NONE));
+        caught->name = fmt(E, "tr_caught%d", id);
+        caught->type = NULL; /* declared specially: a tauraro_exc_t * */
+        line(E, "%s:;", exc_label);
+        E->indent++;
+        line(E, "tauraro_exc_decref(%s);", caught->name);
+        line(E, "%s = tauraro_exc_fetch();", caught->name);
+        E->handler = has_fin ? fin_exc_label : outer_handler;
+        for (int i = 0; i < st->handlers.n; i++) {
+            ExceptClause *h = st->handlers.items[i];
+            if (h->classes.n == 0) {
+                line(E, "%s{", i ? "} else " : "");
+            } else {
+                StrBuf c = {0};
+                for (int j = 0; j < h->classes.n; j++)
+                    sb_printf(&c, "%stauraro_exc_isinstance(%s, %s)", j ? " || " : "",
+                              caught->name, ((ClassInfo *)h->classes.items[j])->cdesc);
+                line(E, "%sif (%s) {", i ? "} else " : "", c.data);
+                sb_free(&c);
+            }
+            E->indent++;
+            E->cur_exc = caught->name;
+            if (h->sym) {
+                const char *ct = ctype(E, h->sym->type);
+                line(E, "%s = (%s)%s;", var_code(h->sym), ct, caught->name);
+                line(E, "tauraro_incref(%s);", var_code(h->sym));
+            }
+            emit_block(E, &h->body);
+            if (h->sym) {
+                line(E, "%s(%s);", decref_fn(E, h->sym->type), var_code(h->sym));
+                line(E, "%s = NULL;", var_code(h->sym));
+            }
+            line(E, "tauraro_exc_decref(%s);", caught->name);
+            line(E, "%s = NULL;", caught->name);
+            line(E, "goto %s;", has_fin ? fmt(E, "tr_fin%d", id) : end_label);
+            E->indent--;
+            if (h->classes.n == 0) {
+                line(E, "}");
+                break; /* a bare except catches everything */
+            }
+            if (i + 1 == st->handlers.n)
+                line(E, "}");
+        }
+        /* no handler matched: the exception goes on */
+        line(E, "tauraro_reraise(%s);", caught->name);
+        line(E, "%s = NULL;", caught->name);
+        line(E, "goto %s;", has_fin ? fin_exc_label : outer_handler);
+        if (!has_fin && !strcmp(outer_handler, "tr_end"))
+            E->uses_end = true;
+        E->indent--;
+    }
+    E->handler = outer_handler;
+    E->cur_exc = outer_exc;
+    if (has_fin) {
+        E->fins.n--;
+        fexc = new_temp(E, prim(E, T_NONE));
+        fexc->name = fmt(E, "tr_finpending%d", id);
+        fexc->type = NULL;
+        line(E, "%s:;", fin_exc_label);
+        line(E, "    tauraro_exc_decref(%s);", fexc->name);
+        line(E, "    %s = tauraro_exc_fetch();", fexc->name);
+        line(E, "    %s = 1;", fs->name);
+        line(E, "tr_fin%d:;", id);
+        line(E, "/* finally */");
+        emit_block(E, &st->finalbody);
+        line(E, "if (%s == 1) {", fs->name);
+        line(E, "    tauraro_reraise(%s);", fexc->name);
+        line(E, "    %s = NULL;", fexc->name);
+        line(E, "    goto %s;", outer_handler);
+        line(E, "}");
+        if (!strcmp(outer_handler, "tr_end"))
+            E->uses_end = true;
+        line(E, "if (%s == 2) {", fs->name);
+        E->indent++;
+        goto_return(E);
+        E->indent--;
+        line(E, "}");
+        if (fin->loops > 0) {
+            line(E, "if (%s == 3) {", fs->name);
+            E->indent++;
+            emit_jump(E, 3);
+            E->indent--;
+            line(E, "}");
+            line(E, "if (%s == 4) {", fs->name);
+            E->indent++;
+            emit_jump(E, 4);
+            E->indent--;
+            line(E, "}");
+        }
+    } else {
+        line(E, "%s:;", end_label);
+    }
 }
 
 /* The source line of a statement, as a comment above its C code. */
@@ -1258,8 +2501,9 @@ static void source_comment(Emit *E, SrcPos pos)
 
 static void emit_stmt(Emit *E, Stmt *st)
 {
+    E->cur_pos = st->pos;
     if (st->kind != S_PASS && st->kind != S_GLOBAL && st->kind != S_DEF &&
-        st->kind != S_IMPORT)
+        st->kind != S_IMPORT && st->kind != S_CLASS)
         source_comment(E, st->pos);
     switch (st->kind) {
     case S_EXPR:
@@ -1279,7 +2523,7 @@ static void emit_stmt(Emit *E, Stmt *st)
         break;
     case S_ANNASSIGN:
         if (st->expr)
-            store(E, st->target->sym, emit_expr(E, st->expr), st->expr->type);
+            bind_value(E, st->target, emit_expr(E, st->expr), st->expr->type);
         break;
     case S_IF:
         emit_if(E, st);
@@ -1291,20 +2535,27 @@ static void emit_stmt(Emit *E, Stmt *st)
         emit_for(E, st);
         break;
     case S_BREAK:
-        if (E->brk) {
-            line(E, "goto %s;", E->brk);
-            E->brk_used = true;
-        }
-        else
-            line(E, "break;");
+        emit_jump(E, 3);
         break;
     case S_CONTINUE:
-        line(E, "continue;");
+        emit_jump(E, 4);
         break;
     case S_RETURN:
         emit_return(E, st);
         break;
-    case S_PASS: case S_GLOBAL: case S_DEF: case S_IMPORT:
+    case S_TRY:
+        emit_try(E, st);
+        break;
+    case S_RAISE:
+        emit_raise(E, st);
+        break;
+    case S_ASSERT:
+        emit_assert(E, st);
+        break;
+    case S_DEL:
+        emit_del(E, st);
+        break;
+    case S_PASS: case S_GLOBAL: case S_DEF: case S_IMPORT: case S_CLASS:
         break;
     default:
         diag_error(E->c, st->pos, "this statement is not supported by the C backend yet");
@@ -1318,19 +2569,8 @@ static void emit_block(Emit *E, PtrVec *body)
     for (int i = 0; i < body->n; i++)
         emit_stmt(E, body->items[i]);
 }
-
 /* ------------------------------------------------------------------ */
 /* Functions                                                            */
-
-static const char *zero_of(Type *t)
-{
-    switch (t->kind) {
-    case T_FLOAT: return "0.0";
-    case T_BOOL: return "false";
-    case T_INT: return "0";
-    default: return "NULL";
-    }
-}
 
 static void decl(StrBuf *b, const char *type, const char *name, const char *init)
 {
@@ -1338,20 +2578,46 @@ static void decl(StrBuf *b, const char *type, const char *name, const char *init
     sb_printf(b, "    %s%s%s = %s;\n", type, type[n - 1] == '*' ? "" : " ", name, init);
 }
 
-static void signature(Emit *E, StrBuf *b, Func *fn)
+/* "T name" with the pointer star next to the name. */
+static const char *typed(Emit *E, const char *type, const char *name)
 {
-    const char *rt = ctype(E, fn->ret);
-    size_t n = strlen(rt);
-    sb_printf(b, "static %s%s%s(", rt, rt[n - 1] == '*' ? "" : " ", fn->cname);
+    size_t n = strlen(type);
+    return fmt(E, "%s%s%s", type, type[n - 1] == '*' ? "" : " ", name);
+}
+
+/* A method's C self parameter has the type of the class that first
+ * declared the method, so overrides share one function pointer type. */
+static ClassInfo *self_class(Func *fn)
+{
+    return fn->cls ? root_class(fn->cls, fn->name) : NULL;
+}
+
+static void signature(Emit *E, StrBuf *b, Func *fn, bool proto)
+{
+    const char *rt = fn->ret->kind == T_NONE ? "void" : ctype(E, fn->ret);
+    sb_printf(b, "static %s(", typed(E, rt, fn->cname));
     if (fn->nparams == 0)
         sb_puts(b, "void");
     for (int i = 0; i < fn->nparams; i++) {
         const char *pt = ctype(E, fn->params[i]->type);
-        size_t m = strlen(pt);
-        sb_printf(b, "%s%s%s%s", i ? ", " : "", pt, pt[m - 1] == '*' ? "" : " ",
-                  fn->params[i]->cname);
+        const char *name = fn->params[i]->cname;
+        if (i == 0 && fn->cls && self_class(fn) != fn->cls) {
+            pt = fmt(E, "%s *", self_class(fn)->cname);
+            name = "tr_self";
+        }
+        sb_printf(b, "%s%s", i ? ", " : "", typed(E, pt, name));
     }
     sb_putc(b, ')');
+    if (proto)
+        sb_puts(b, " __attribute__((unused))");
+}
+
+static void release_decl(Emit *E, const char *name, Type *t)
+{
+    if (!t)
+        line(E, "tauraro_exc_decref(%s);", name);
+    else if (managed(t))
+        line(E, "%s(%s);", decref_fn(E, t), name);
 }
 
 /* Body, locals and epilogue of one function (or of main). */
@@ -1365,6 +2631,10 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     E->owned.n = 0;
     E->uses_end = false;
     E->brk = NULL;
+    E->handler = "tr_end";
+    E->cur_exc = NULL;
+    E->fins.n = 0;
+    E->loops = 0;
     bool is_main = fn == E->p->main;
     if (is_main) {
         line(E, "tauraro_main_init(argc, argv, ");
@@ -1376,26 +2646,31 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     for (int i = 0; i < fn->nparams; i++) {
         Symbol *p = fn->params[i];
         if (p->assigned && is_ref(p->type))
-            line(E, "%s(%s);", incref_fn(p->type), p->cname);
+            line(E, "%s(%s);", incref_fn(E, p->type), p->cname);
     }
     emit_block(E, is_main ? &E->p->module->body : &fn->def->body);
 
     if (is_main) {
         sb_puts(out, "int main(int argc, char **argv)\n{\n");
     } else {
-        signature(E, out, fn);
+        signature(E, out, fn, false);
         sb_puts(out, "\n{\n");
+        if (fn->cls && self_class(fn) != fn->cls)
+            sb_printf(out, "    %s *self = (%s *)tr_self;\n", fn->cls->cname, fn->cls->cname);
         if (fn->ret->kind != T_NONE)
-            decl(out, ctype(E, fn->ret), "tr_ret", zero_of(fn->ret));
+            decl(out, ctype(E, fn->ret), "tr_ret", zero_of(E, fn->ret));
     }
     for (int i = 0; i < fn->locals.n; i++) {
         Symbol *s = fn->locals.items[i];
         if (s->kind == SYM_VAR && s->type && s->type->kind != T_ERROR)
-            decl(out, ctype(E, s->type), s->cname, zero_of(s->type));
+            decl(out, ctype(E, s->type), s->cname, zero_of(E, s->type));
     }
     for (int i = 0; i < E->temps.n; i++) {
         Temp *t = E->temps.items[i];
-        decl(out, ctype(E, t->type), t->name, zero_of(t->type));
+        if (!t->type)
+            decl(out, "tauraro_exc_t *", t->name, "NULL");
+        else
+            decl(out, ctype(E, t->type), t->name, zero_of(E, t->type));
     }
     /* C must not warn about what the program never reads */
     for (int i = 0; i < fn->nparams; i++)
@@ -1406,8 +2681,7 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
         if (s->kind == SYM_VAR && s->type && !s->used && !is_ref(s->type))
             sb_printf(out, "    (void)%s;\n", s->cname);
     }
-    if (fn->locals.n || E->temps.n || fn->nparams || (!is_main && fn->ret->kind != T_NONE))
-        sb_putc(out, '\n');
+    sb_putc(out, '\n');
     sb_putn(out, body.data ? body.data : "", body.len);
     sb_free(&body);
     if (E->uses_end)
@@ -1415,24 +2689,25 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     E->body = out;
     for (int i = 0; i < fn->locals.n; i++) {
         Symbol *s = fn->locals.items[i];
-        if (s->kind == SYM_VAR && s->type && is_ref(s->type))
-            line(E, "%s(%s);", decref_fn(s->type), s->cname);
+        if (s->kind == SYM_VAR && s->type && s->type->kind != T_ERROR)
+            release_decl(E, s->cname, s->type);
     }
     for (int i = 0; i < fn->nparams; i++) {
         Symbol *p = fn->params[i];
         if (p->assigned && is_ref(p->type))
-            line(E, "%s(%s);", decref_fn(p->type), p->cname);
+            line(E, "%s(%s);", decref_fn(E, p->type), p->cname);
     }
     for (int i = 0; i < E->temps.n; i++) {
         Temp *t = E->temps.items[i];
-        if (is_ref(t->type))
-            line(E, "%s(%s);", decref_fn(t->type), t->name);
+        release_decl(E, t->name, t->type);
     }
     if (is_main) {
         for (int i = 0; i < E->p->globals.n; i++) {
             Symbol *g = E->p->globals.items[i];
-            if (g->kind == SYM_VAR && g->type && is_ref(g->type))
-                line(E, "%s(%s);", decref_fn(g->type), g->cname);
+            if (g->kind == SYM_VAR && g->type && is_ref(g->type)) {
+                line(E, "%s(%s);", decref_fn(E, g->type), g->cname);
+                line(E, "%s = %s;", g->cname, zero_of(E, g->type));
+            }
         }
         line(E, "return tauraro_main_exit();");
     } else if (fn->ret->kind != T_NONE) {
@@ -1441,19 +2716,394 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     sb_puts(out, "}\n\n");
 }
 
+/* ------------------------------------------------------------------ */
+/* Classes                                                              */
+
+static Func *find_method_e(ClassInfo *ci, const char *name)
+{
+    for (; ci && !ci->builtin; ci = ci->base)
+        for (int i = 0; i < ci->methods.n; i++)
+            if (!strcmp(((Func *)ci->methods.items[i])->name, name))
+                return ci->methods.items[i];
+    return NULL;
+}
+
+/* The vtable slots of c: method names, the ancestors' first. */
+static void vt_slots(ClassInfo *c, PtrVec *names, Arena *a)
+{
+    if (c->base && !c->base->builtin)
+        vt_slots(c->base, names, a);
+    for (int i = 0; i < c->methods.n; i++) {
+        Func *m = c->methods.items[i];
+        if (!strcmp(m->name, "__init__") || !strcmp(m->name, "__del__"))
+            continue;
+        bool have = false;
+        for (int j = 0; j < names->n && !have; j++)
+            have = !strcmp(names->items[j], m->name);
+        if (!have)
+            vec_push(a, names, (void *)m->name);
+    }
+}
+
+/* struct, vtable type and element-operation prototypes of a class. */
+static void class_decls(Emit *E, ClassInfo *c, StrBuf *structs, StrBuf *protos)
+{
+    sb_printf(structs, "struct %s {\n    tauraro_obj_t hdr;\n    const tauraro_class_t *cls;\n",
+              c->cname);
+    if (c->is_exception)
+        sb_puts(structs, "    tauraro_str_t *msg;\n");
+    for (int i = 0; i < c->fields.n; i++) {
+        Symbol *f = c->fields.items[i];
+        sb_printf(structs, "    %s;\n", typed(E, ctype(E, f->type), f->cname));
+    }
+    sb_puts(structs, "};\n\n");
+    PtrVec slots = {0};
+    vt_slots(c, &slots, &E->c->arena);
+    sb_printf(structs, "struct vt_%s {\n    tauraro_class_t info;\n", c->name);
+    for (int i = 0; i < slots.n; i++) {
+        Func *m = find_method_e(c, slots.items[i]);
+        StrBuf sig = {0};
+        sb_printf(&sig, "(*%s)(%s *", m->name, self_class(m)->cname);
+        for (int j = 1; j < m->nparams; j++)
+            sb_printf(&sig, ", %s", ctype(E, m->params[j]->type));
+        sb_putc(&sig, ')');
+        sb_printf(structs, "    %s;\n",
+                  typed(E, m->ret->kind == T_NONE ? "void" : ctype(E, m->ret), sig.data));
+        sb_free(&sig);
+    }
+    sb_printf(structs, "};\nstatic const struct vt_%s vt_%s;\n\n", c->name, c->name);
+    /* the constructor */
+    Func *init = find_method_e(c, "__init__");
+    sb_printf(protos, "static %s *new_%s(", c->cname, c->name);
+    if (init && init->nparams > 1) {
+        for (int j = 1; j < init->nparams; j++)
+            sb_printf(protos, "%s%s", j > 1 ? ", " : "",
+                      typed(E, ctype(E, init->params[j]->type), init->params[j]->cname));
+    } else if (c->is_exception) {
+        sb_puts(protos, "tauraro_str_t *msg");
+    } else {
+        sb_puts(protos, "void");
+    }
+    sb_puts(protos, ") __attribute__((unused));\n");
+}
+
+static void class_element_protos(Emit *E, ClassInfo *c, StrBuf *out)
+{
+    const char *P = c->cname, *T = fmt(E, "%s *", c->cname);
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_incref(%s);\n", P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_decref(%s);\n", P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s);\n", P, typed(E, T, "a"), typed(E, T, "b"));
+    sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s);\n", P, typed(E, T, "a"), typed(E, T, "b"));
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s);\n", P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s);\n", P, typed(E, T, "o"));
+}
+
+/* The C expression calling method m of class c on `self` (of C type
+ * c) with argument code `args`. */
+static const char *call_on(Emit *E, ClassInfo *c, Func *m, const char *self, const char *args)
+{
+    return method_call_code(E, c, m, self, args, true);
+}
+
+static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
+{
+    const char *P = c->cname, *T = fmt(E, "%s *", c->cname);
+    /* element operations */
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_incref(%s) { tauraro_incref(o); }\n", P,
+              typed(E, T, "o"));
+    if (c->is_exception)
+        sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_decref(%s) { tauraro_exc_decref((tauraro_exc_t *)o); }\n",
+                  P, typed(E, T, "o"));
+    else
+        sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_decref(%s) { tauraro_inst_decref(o); }\n",
+                  P, typed(E, T, "o"));
+    Func *eq = find_method_e(c, "__eq__");
+    if (eq && eq->nparams == 2)
+        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s) { return %s; }\n", P,
+                  typed(E, T, "a"), typed(E, T, "b"),
+                  call_on(E, c, eq, "a", fmt(E, "(%s)b", ctype(E, eq->params[1]->type))));
+    else
+        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s) { return a == b; }\n", P,
+                  typed(E, T, "a"), typed(E, T, "b"));
+    Func *lt = find_method_e(c, "__lt__");
+    if (lt && lt->nparams == 2)
+        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s) { return %s; }\n", P,
+                  typed(E, T, "a"), typed(E, T, "b"),
+                  call_on(E, c, lt, "a", fmt(E, "(%s)b", ctype(E, lt->params[1]->type))));
+    else
+        sb_printf(out,
+                  "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s)\n{\n    (void)a;\n    (void)b;\n"
+                  "    tauraro_raise_msg(&tauraro_cls_TypeError, \"'<' not supported between "
+                  "instances of '%s' and '%s'\");\n    return false;\n}\n",
+                  P, typed(E, T, "a"), typed(E, T, "b"), c->name, c->name);
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s) { tauraro_inst_repr_sb(sb, o); }\n",
+              P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s) { return tauraro_inst_hash(o); }\n\n",
+              P, typed(E, T, "o"));
+
+    /* __str__ / __repr__ for the class descriptor */
+    const char *names[2] = {"__str__", "__repr__"};
+    const char *slot[2] = {"NULL", "NULL"};
+    for (int k = 0; k < 2; k++) {
+        Func *m = find_method_e(c, names[k]);
+        if (!m || m->ret->kind != T_STR)
+            continue;
+        slot[k] = fmt(E, "vt%s_%s", k ? "repr" : "str", c->name);
+        sb_printf(out, "static tauraro_str_t *%s(void *o)\n{\n    return %s((%s *)o);\n}\n\n",
+                  slot[k], m->cname, self_class(m)->cname);
+    }
+    /* the destructor: __del__, then the fields */
+    Func *del = find_method_e(c, "__del__");
+    bool any_field = false;
+    for (int i = 0; i < c->fields.n; i++)
+        any_field |= managed(((Symbol *)c->fields.items[i])->type);
+    const char *dtor = "NULL";
+    if (del || any_field) {
+        dtor = fmt(E, "dtor_%s", c->name);
+        sb_printf(out, "static void %s(void *obj)\n{\n    %s *self = obj;\n", dtor, c->cname);
+        if (del) {
+            sb_puts(out, "    /* __del__ runs with no exception pending; one it raises is ignored */\n");
+            sb_puts(out, "    tauraro_exc_t *pending = tauraro_exc_fetch();\n");
+            sb_printf(out, "    %s((%s *)self);\n", del->cname, self_class(del)->cname);
+            sb_puts(out, "    tauraro_exc_decref(tauraro_exc_fetch());\n");
+            sb_puts(out, "    tauraro_cur_exc = pending;\n");
+        }
+        for (int i = 0; i < c->fields.n; i++) {
+            Symbol *f = c->fields.items[i];
+            if (managed(f->type))
+                sb_printf(out, "    %s(self->%s);\n", decref_fn(E, f->type), f->cname);
+        }
+        sb_puts(out, "}\n\n");
+    }
+    /* the class descriptor and vtable */
+    PtrVec slots = {0};
+    vt_slots(c, &slots, &E->c->arena);
+    const char *base = !c->base ? "NULL" : c->base->cdesc;
+    sb_printf(out, "static const struct vt_%s vt_%s = {\n    {\"%s\", %s, %s, %s, %s},\n", c->name,
+              c->name, c->name, base, dtor, slot[0], slot[1]);
+    for (int i = 0; i < slots.n; i++) {
+        Func *m = find_method_e(c, slots.items[i]);
+        sb_printf(out, "    %s,\n", m->cname);
+    }
+    sb_puts(out, "};\n\n");
+    /* the constructor */
+    Func *init = find_method_e(c, "__init__");
+    sb_printf(out, "static %s *new_%s(", c->cname, c->name);
+    StrBuf args = {0};
+    if (init && init->nparams > 1) {
+        for (int j = 1; j < init->nparams; j++) {
+            sb_printf(out, "%s%s", j > 1 ? ", " : "",
+                      typed(E, ctype(E, init->params[j]->type), init->params[j]->cname));
+            sb_printf(&args, ", %s", init->params[j]->cname);
+        }
+    } else if (c->is_exception) {
+        sb_puts(out, "tauraro_str_t *msg");
+    } else {
+        sb_puts(out, "void");
+    }
+    sb_printf(out, ")\n{\n    %s *self = (%s *)tauraro_obj_new(sizeof(%s), TAURARO_TAG_INSTANCE);\n",
+              c->cname, c->cname, c->cname);
+    sb_puts(out, "    memset((char *)self + sizeof(tauraro_obj_t), 0, sizeof *self - sizeof(tauraro_obj_t));\n");
+    sb_printf(out, "    self->cls = &vt_%s.info;\n", c->name);
+    if (c->is_exception) {
+        if (init && init->nparams > 1) {
+            /* Python keeps the constructor's arguments: str(e) is the one argument,
+             * until Exception.__init__ sets a message */
+            sb_puts(out, "    tauraro_sb_t sb = TAURARO_SB_INIT;\n");
+            int n = init->nparams - 1;
+            if (n > 1)
+                sb_puts(out, "    tauraro_sb_putc(&sb, '(');\n");
+            for (int j = 1; j <= n; j++) {
+                Type *pt = init->params[j]->type;
+                const char *nm = init->params[j]->cname;
+                if (j > 1)
+                    sb_puts(out, "    tauraro_sb_append_cstr(&sb, \", \");\n");
+                if (n == 1 && pt->kind == T_STR)
+                    sb_printf(out, "    tauraro_sb_append_str(&sb, %s);\n", nm);
+                else if (n == 1 && pt->kind == T_CLASS)
+                    sb_printf(out, "    { tauraro_str_t *s = tauraro_inst_str(%s); if (s) tauraro_sb_append_str(&sb, s); tauraro_str_decref(s); }\n", nm);
+                else
+                    sb_printf(out, "    %s(&sb, %s);\n", op_fn(E, pt, "repr_sb"), nm);
+            }
+            if (n > 1)
+                sb_puts(out, "    tauraro_sb_putc(&sb, ')');\n");
+            sb_puts(out, "    self->msg = tauraro_sb_to_str(&sb);\n");
+        } else if (!init) {
+            sb_puts(out, "    self->msg = msg ? msg : &tauraro_str_empty;\n");
+            sb_puts(out, "    tauraro_str_incref(self->msg);\n");
+        } else {
+            sb_puts(out, "    self->msg = &tauraro_str_empty;\n");
+        }
+    }
+    for (int i = 0; i < c->fields.n; i++) {
+        Symbol *f = c->fields.items[i];
+        if (!f->defval)
+            continue;
+        Expr *d = f->defval;
+        const char *v = d->kind == E_STR ? str_literal(E, d->v.str.s, d->v.str.len)
+                        : d->kind == E_NONE ? "NULL"
+                        : d->kind == E_BOOL ? (d->v.bval ? "true" : "false")
+                        : d->kind == E_INT ? int_literal(E, d->v.ival)
+                        : d->kind == E_FLOAT ? float_literal(E, d->v.fval)
+                        : d->kind == E_UNARY && d->lhs->kind == E_INT ? int_literal(E, -d->lhs->v.ival)
+                        : d->kind == E_UNARY && d->lhs->kind == E_FLOAT ? float_literal(E, -d->lhs->v.fval)
+                        : "0";
+        sb_printf(out, "    self->%s = %s;\n", f->cname, v);
+    }
+    if (init) {
+        sb_printf(out, "    %s((%s *)self%s);\n", init->cname, self_class(init)->cname,
+                  args.data ? args.data : "");
+        sb_puts(out, "    if (TAURARO_EXC_PENDING()) {\n");
+        sb_printf(out, "        tauraro_%s_decref(self);\n        return NULL;\n    }\n", P);
+    }
+    sb_free(&args);
+    sb_puts(out, "    return self;\n}\n\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Types: tuples and containers, instantiated in dependency order       */
+
+static bool preinstantiated(Emit *E, Type *t)
+{
+    static const char *lists[] = {"int", "float", "bool", "str"};
+    if (t->kind == T_LIST) {
+        const char *p = tprefix(E, t->elem);
+        for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+            if (!strcmp(p, lists[i]))
+                return true;
+        return false;
+    }
+    if (t->kind == T_DICT) {
+        const char *k = tprefix(E, t->key), *v = tprefix(E, t->elem);
+        return (!strcmp(k, "str") || !strcmp(k, "int")) &&
+               (!strcmp(v, "int") || !strcmp(v, "str") || !strcmp(v, "float") || !strcmp(v, "bool"));
+    }
+    return false;
+}
+
+static void emit_tuple_type(Emit *E, Type *t, StrBuf *out)
+{
+    const char *P = tprefix(E, t), *T = ctype(E, t);
+    int n = t->nitems;
+    sb_printf(out, "typedef struct tr_%s {\n", P);
+    for (int i = 0; i < n; i++)
+        sb_printf(out, "    %s;\n", typed(E, ctype(E, t->items[i]), fmt(E, "f%d", i)));
+    if (n == 0)
+        sb_puts(out, "    char empty;\n");
+    sb_printf(out, "} %s;\n", T);
+    /* make: from borrowed parts */
+    sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_make(", T, P);
+    for (int i = 0; i < n; i++)
+        sb_printf(out, "%s%s", i ? ", " : "", typed(E, ctype(E, t->items[i]), fmt(E, "f%d", i)));
+    sb_printf(out, "%s)\n{\n", n ? "" : "void");
+    for (int i = 0; i < n; i++)
+        if (managed(t->items[i]))
+            sb_printf(out, "    %s(f%d);\n", incref_fn(E, t->items[i]), i);
+    sb_printf(out, "    return (%s){", T);
+    for (int i = 0; i < n; i++)
+        sb_printf(out, "%sf%d", i ? ", " : "", i);
+    sb_puts(out, n ? "};\n}\n" : "0};\n}\n");
+    const char *ops[2] = {"incref", "decref"};
+    for (int k = 0; k < 2; k++) {
+        sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_%s(%s t)\n{\n    (void)t;\n", P, ops[k], T);
+        for (int i = 0; i < n; i++)
+            if (managed(t->items[i]))
+                sb_printf(out, "    %s(t.f%d);\n", op_fn(E, t->items[i], ops[k]), i);
+        sb_puts(out, "}\n");
+    }
+    sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s a, %s b)\n{\n    (void)a;\n    (void)b;\n    return true", P, T, T);
+    for (int i = 0; i < n; i++)
+        sb_printf(out, " && %s(a.f%d, b.f%d)", op_fn(E, t->items[i], "eq"), i, i);
+    sb_puts(out, ";\n}\n");
+    sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s a, %s b)\n{\n    (void)a;\n    (void)b;\n", P, T, T);
+    for (int i = 0; i < n; i++)
+        sb_printf(out, "    if (!%s(a.f%d, b.f%d))\n        return %s(a.f%d, b.f%d);\n",
+                  op_fn(E, t->items[i], "eq"), i, i, op_fn(E, t->items[i], "lt"), i, i);
+    sb_puts(out, "    return false;\n}\n");
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s t)\n{\n    (void)t;\n    tauraro_sb_putc(sb, '(');\n", P, T);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            sb_puts(out, "    tauraro_sb_append_cstr(sb, \", \");\n");
+        sb_printf(out, "    %s(sb, t.f%d);\n", op_fn(E, t->items[i], "repr_sb"), i);
+    }
+    sb_printf(out, "    tauraro_sb_append_cstr(sb, \"%s\");\n}\n", n == 1 ? ",)" : ")");
+    sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s t)\n{\n    uint64_t h = 0x345678u;\n    (void)t;\n", P, T);
+    for (int i = 0; i < n; i++)
+        sb_printf(out, "    h = (h ^ %s(t.f%d)) * 1000003u;\n", op_fn(E, t->items[i], "hash"), i);
+    sb_puts(out, "    return h;\n}\n");
+    sb_printf(out, "TAURARO_INLINE_U tauraro_str_t *tauraro_%s_str(%s t)\n{\n    tauraro_sb_t sb = TAURARO_SB_INIT;\n    tauraro_%s_repr_sb(&sb, t);\n    return tauraro_sb_to_str(&sb);\n}\n\n", P, T, P);
+}
+
+static void emit_type_def(Emit *E, Type *t, PtrVec *done, StrBuf *out)
+{
+    for (int i = 0; i < done->n; i++)
+        if (done->items[i] == t)
+            return;
+    vec_push(&E->c->arena, done, t);
+    switch (t->kind) {
+    case T_LIST:
+        emit_type_def(E, t->elem, done, out);
+        if (!preinstantiated(E, t))
+            sb_printf(out, "TAURARO_LIST_DEFINE(%s, %s);\n", tprefix(E, t->elem), ctype(E, t->elem));
+        break;
+    case T_DICT:
+        emit_type_def(E, t->key, done, out);
+        emit_type_def(E, t->elem, done, out);
+        emit_type_def(E, type_list(E->c, t->key), done, out);
+        emit_type_def(E, type_list(E->c, t->elem), done, out);
+        if (!preinstantiated(E, t))
+            sb_printf(out, "TAURARO_DICT_DEFINE(%s, %s, %s, %s);\n", tprefix(E, t->key),
+                      ctype(E, t->key), tprefix(E, t->elem), ctype(E, t->elem));
+        break;
+    case T_TUPLE:
+        for (int i = 0; i < t->nitems; i++)
+            emit_type_def(E, t->items[i], done, out);
+        emit_tuple_type(E, t, out);
+        break;
+    case T_OPTIONAL:
+        emit_type_def(E, t->elem, done, out);
+        break;
+    default:
+        break;
+    }
+}
+
 void emit_program(Compiler *c, Program *p, StrBuf *out)
 {
     Emit E = {0};
     E.c = c;
     E.p = p;
-    StrBuf funcs = {0};
+    E.handler = "tr_end";
+    StrBuf funcs = {0}, protos = {0}, structs = {0}, classdefs = {0}, elemprotos = {0};
     for (int i = 0; i < p->funcs.n; i++)
         emit_function(&E, p->funcs.items[i], &funcs);
     emit_function(&E, p->main, &funcs);
+    for (int i = 0; i < p->classes.n; i++) {
+        ClassInfo *ci = p->classes.items[i];
+        class_element_protos(&E, ci, &elemprotos);
+        class_decls(&E, ci, &structs, &protos);
+        class_defs(&E, ci, &classdefs);
+    }
+    for (int i = 0; i < p->funcs.n; i++) {
+        signature(&E, &protos, p->funcs.items[i], true);
+        sb_puts(&protos, ";\n");
+    }
+    StrBuf globals = {0};
+    for (int i = 0; i < p->globals.n; i++) {
+        Symbol *g = p->globals.items[i];
+        if (g->kind != SYM_VAR || !g->type)
+            continue;
+        sb_printf(&globals, "static %s;\n", typed(&E, ctype(&E, g->type), g->cname));
+    }
+    /* every type named so far, with what it is made of first */
+    StrBuf types = {0};
+    PtrVec done = {0};
+    for (int i = 0; i < E.types.n; i++)
+        emit_type_def(&E, E.types.items[i], &done, &types);
 
     sb_printf(out, "/* Generated by tauraro %s from %s. */\n", TAURARO_VERSION, c->filename);
     sb_puts(out, "#include \"tauraro/runtime.h\"\n\n");
-    sb_puts(out, "/* On a pending exception: record this frame, unwind to its exit. */\n"
+    sb_puts(out, "/* On a pending exception: record this frame, unwind to its handler. */\n"
                  "#define TR_CHECK(func, line, label) \\\n"
                  "    do { \\\n"
                  "        if (TAURARO_EXC_PENDING()) { \\\n"
@@ -1461,29 +3111,16 @@ void emit_program(Compiler *c, Program *p, StrBuf *out)
                  "            goto label; \\\n"
                  "        } \\\n"
                  "    } while (0)\n\n");
-    if (E.strings.len) {
-        sb_putn(out, E.strings.data, E.strings.len);
-        sb_putc(out, '\n');
+    for (int i = 0; i < p->classes.n; i++) {
+        ClassInfo *ci = p->classes.items[i];
+        sb_printf(out, "typedef struct %s %s;\n", ci->cname, ci->cname);
     }
-    bool any = false;
-    for (int i = 0; i < p->globals.n; i++) {
-        Symbol *g = p->globals.items[i];
-        if (g->kind != SYM_VAR || !g->type)
-            continue;
-        const char *t = ctype(&E, g->type);
-        size_t n = strlen(t);
-        sb_printf(out, "static %s%s%s;\n", t, t[n - 1] == '*' ? "" : " ", g->cname);
-        any = true;
+    StrBuf *parts[] = {&elemprotos, &types, &structs, &E.strings, &globals, &protos, &classdefs, &funcs};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i]->len) {
+            sb_putc(out, '\n');
+            sb_putn(out, parts[i]->data, parts[i]->len);
+        }
+        sb_free(parts[i]);
     }
-    if (any)
-        sb_putc(out, '\n');
-    for (int i = 0; i < p->funcs.n; i++) {
-        signature(&E, out, p->funcs.items[i]);
-        sb_puts(out, ";\n");
-    }
-    if (p->funcs.n)
-        sb_putc(out, '\n');
-    sb_putn(out, funcs.data ? funcs.data : "", funcs.len);
-    sb_free(&funcs);
-    sb_free(&E.strings);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tauraro/exc.h"
+#include "tauraro/format.h"
 #include "tauraro/str.h"
 
 /* The next value of a range loop, or `stop` when i + step would overflow
@@ -67,6 +68,211 @@ static inline tauraro_str_t *tauraro_str_min_char(tauraro_str_t *s)
 static inline tauraro_str_t *tauraro_str_max_char(tauraro_str_t *s)
 {
     return tauraro_str_extreme_char(s, 1, "max");
+}
+
+/* ---- instances of user classes ------------------------------------------------------ */
+
+/* Every instance starts like this (exception classes continue with the
+ * message, as tauraro_exc_t). */
+typedef struct tauraro_inst {
+    tauraro_obj_t hdr;
+    const tauraro_class_t *cls;
+} tauraro_inst_t;
+
+/* Destroying an object releases its fields, which may destroy more: a
+ * long chain would recurse as deep as it is long. Past a small depth the
+ * objects wait on a list that the outermost destruction empties (CPython's
+ * "trashcan"), so the order stays the same and the stack stays flat. */
+TAURARO_DATA struct {
+    int depth;
+    void **items;
+    size_t len, cap;
+} tauraro_trash;
+
+#define TAURARO_TRASH_DEPTH 50
+
+TAURARO_FUNC void tauraro_inst_finish_(void *obj)
+{
+    tauraro_inst_t *o = (tauraro_inst_t *)obj;
+    for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base)
+        if (c->dtor != NULL) {
+            o->hdr.rc = 1; /* __del__ may take and drop references to self */
+            c->dtor(o);
+            break;
+        }
+    tauraro_obj_release(o);
+}
+
+TAURARO_FUNC __attribute__((noinline)) void tauraro_inst_destroy(void *obj)
+{
+    if (tauraro_trash.depth >= TAURARO_TRASH_DEPTH) {
+        if (tauraro_trash.len == tauraro_trash.cap) {
+            size_t cap = tauraro_trash.cap ? tauraro_trash.cap * 2 : 64;
+            tauraro_trash.items =
+                (void **)tauraro_realloc(tauraro_trash.items, tauraro_size_mul(cap, sizeof(void *)));
+            tauraro_trash.cap = cap;
+        }
+        tauraro_trash.items[tauraro_trash.len++] = obj;
+        return;
+    }
+    tauraro_trash.depth++;
+    tauraro_inst_finish_(obj);
+    tauraro_trash.depth--;
+    if (tauraro_trash.depth == 0) {
+        /* first in, first out: the order CPython destroys a chain in */
+        for (size_t i = 0; i < tauraro_trash.len; i++) {
+            tauraro_trash.depth++;
+            tauraro_inst_finish_(tauraro_trash.items[i]);
+            tauraro_trash.depth--;
+        }
+        free(tauraro_trash.items);
+        tauraro_trash.items = NULL;
+        tauraro_trash.len = tauraro_trash.cap = 0;
+    }
+}
+
+TAURARO_INLINE void tauraro_inst_incref(void *obj)
+{
+    tauraro_incref(obj);
+}
+
+TAURARO_INLINE void tauraro_inst_decref(void *obj)
+{
+    tauraro_inst_t *o = (tauraro_inst_t *)obj;
+    if (o != NULL && o->hdr.strategy == TAURARO_AUTO && --o->hdr.rc == 0)
+        tauraro_inst_destroy(o);
+}
+
+TAURARO_INLINE bool tauraro_class_is_exception(const tauraro_class_t *c)
+{
+    return tauraro_class_is_sub(c, &tauraro_cls_Exception);
+}
+
+/* repr(obj): __repr__, else Python's defaults */
+TAURARO_FUNC tauraro_str_t *tauraro_inst_repr(void *obj)
+{
+    tauraro_inst_t *o = (tauraro_inst_t *)obj;
+    for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base)
+        if (c->repr != NULL)
+            return c->repr(obj);
+    tauraro_sb_t sb = TAURARO_SB_INIT;
+    if (tauraro_class_is_exception(o->cls)) {
+        tauraro_str_t *msg = ((tauraro_exc_t *)obj)->msg;
+        tauraro_sb_append_cstr(&sb, o->cls->name);
+        tauraro_sb_putc(&sb, '(');
+        if (msg->len > 0) {
+            tauraro_str_t *r = tauraro_str_repr(msg);
+            tauraro_sb_append_str(&sb, r);
+            tauraro_str_decref(r);
+        }
+        tauraro_sb_putc(&sb, ')');
+    } else {
+        char buf[64];
+        snprintf(buf, sizeof buf, " object at %p>", obj);
+        tauraro_sb_append_cstr(&sb, "<__main__.");
+        tauraro_sb_append_cstr(&sb, o->cls->name);
+        tauraro_sb_append_cstr(&sb, buf);
+    }
+    return tauraro_sb_to_str(&sb);
+}
+
+/* str(obj): __str__, else an exception's message, else repr(obj) */
+TAURARO_FUNC tauraro_str_t *tauraro_inst_str(void *obj)
+{
+    tauraro_inst_t *o = (tauraro_inst_t *)obj;
+    for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base) {
+        if (c->str != NULL)
+            return c->str(obj);
+        if (c->repr != NULL)
+            break;
+    }
+    if (tauraro_class_is_exception(o->cls)) {
+        tauraro_str_t *msg = ((tauraro_exc_t *)obj)->msg;
+        tauraro_str_incref(msg);
+        return msg;
+    }
+    return tauraro_inst_repr(obj);
+}
+
+/* the element operations of instances without __eq__/__lt__/__hash__ */
+TAURARO_INLINE void tauraro_inst_repr_sb(tauraro_sb_t *sb, void *obj)
+{
+    tauraro_str_t *r = tauraro_inst_repr(obj);
+    if (r != NULL) {
+        tauraro_sb_append_str(sb, r);
+        tauraro_str_decref(r);
+    }
+}
+
+TAURARO_INLINE uint64_t tauraro_inst_hash(void *obj)
+{
+    return (uint64_t)(uintptr_t)obj >> 4;
+}
+
+/* Exception.__init__(self, message) */
+TAURARO_INLINE void tauraro_exc_set_msg(void *obj, tauraro_str_t *msg)
+{
+    tauraro_exc_t *e = (tauraro_exc_t *)obj;
+    tauraro_str_t *old = e->msg;
+    if (msg->hdr.strategy == TAURARO_AUTO || msg->hdr.strategy == TAURARO_STATIC) {
+        tauraro_str_incref(msg);
+        e->msg = msg;
+    } else {
+        e->msg = tauraro_str_new_rc(msg->data, msg->len);
+    }
+    tauraro_str_decref(old);
+}
+
+/* ---- element operations of built-in exceptions and of None ---------------------------- */
+
+TAURARO_INLINE void tauraro_exc_incref(tauraro_exc_t *e) { tauraro_incref(e); }
+TAURARO_INLINE bool tauraro_exc_eq(tauraro_exc_t *a, tauraro_exc_t *b) { return a == b; }
+TAURARO_INLINE bool tauraro_exc_lt(tauraro_exc_t *a, tauraro_exc_t *b)
+{
+    (void)a;
+    (void)b;
+    tauraro_raise_msg(&tauraro_cls_TypeError, "'<' not supported between exceptions");
+    return false;
+}
+TAURARO_INLINE void tauraro_exc_repr_sb(tauraro_sb_t *sb, tauraro_exc_t *e) { tauraro_inst_repr_sb(sb, e); }
+TAURARO_INLINE tauraro_str_t *tauraro_exc_str(tauraro_exc_t *e) { return tauraro_inst_str(e); }
+
+TAURARO_INLINE void tauraro_none_incref(void *v) { (void)v; }
+TAURARO_INLINE void tauraro_none_decref(void *v) { (void)v; }
+TAURARO_INLINE bool tauraro_none_eq(void *a, void *b) { (void)a; (void)b; return true; }
+TAURARO_INLINE bool tauraro_none_lt(void *a, void *b)
+{
+    (void)a;
+    (void)b;
+    tauraro_raise_msg(&tauraro_cls_TypeError,
+                      "'<' not supported between instances of 'NoneType' and 'NoneType'");
+    return false;
+}
+TAURARO_INLINE void tauraro_none_repr_sb(tauraro_sb_t *sb, void *v)
+{
+    (void)v;
+    tauraro_sb_append_cstr(sb, "None");
+}
+TAURARO_INLINE uint64_t tauraro_none_hash(void *v) { (void)v; return 0x2545F4914F6CDD1Du; }
+
+/* A value of the expected class is None where Python code assumed it
+ * was not (an Optional used as a plain value). */
+TAURARO_INLINE bool tauraro_check_not_none(const void *v, const char *what)
+{
+    if (v == NULL) {
+        tauraro_raise_msg(&tauraro_cls_TypeError, "%s is None", what);
+        return false;
+    }
+    return true;
+}
+
+TAURARO_INLINE bool tauraro_check_attr_of_none(const void *v, const char *attr)
+{
+    if (v == NULL) {
+        tauraro_raise_msg(&tauraro_cls_AttributeError, "'NoneType' object has no attribute '%s'", attr);
+        return false;
+    }
+    return true;
 }
 
 #endif

@@ -23,25 +23,33 @@
 
 /* ---- types, data and declarations ------------------------------------------- */
 
+struct tauraro_str;
+
+/* A class: built-in exception classes are these; a user class's vtable
+ * starts with one. */
 typedef struct tauraro_class {
     const char *name;                 /* user-visible name, e.g. "ValueError" */
-    const struct tauraro_class *base; /* NULL for Exception */
+    const struct tauraro_class *base; /* NULL for Exception and for root classes */
+    void (*dtor)(void *obj);          /* runs __del__, releases the fields; NULL: none */
+    struct tauraro_str *(*str)(void *obj);  /* __str__ (owned result); NULL: default */
+    struct tauraro_str *(*repr)(void *obj); /* __repr__ (owned result); NULL: default */
 } tauraro_class_t;
 
-TAURARO_DATA const tauraro_class_t tauraro_cls_Exception = { "Exception", NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_ArithmeticError = { "ArithmeticError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_LookupError = { "LookupError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_ValueError = { "ValueError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_TypeError = { "TypeError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_IndexError = { "IndexError", &tauraro_cls_LookupError };
-TAURARO_DATA const tauraro_class_t tauraro_cls_KeyError = { "KeyError", &tauraro_cls_LookupError };
-TAURARO_DATA const tauraro_class_t tauraro_cls_ZeroDivisionError = { "ZeroDivisionError", &tauraro_cls_ArithmeticError };
-TAURARO_DATA const tauraro_class_t tauraro_cls_OverflowError = { "OverflowError", &tauraro_cls_ArithmeticError };
-TAURARO_DATA const tauraro_class_t tauraro_cls_RuntimeError = { "RuntimeError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_AssertionError = { "AssertionError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_MemoryError = { "MemoryError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_NameError = { "NameError", &tauraro_cls_Exception };
-TAURARO_DATA const tauraro_class_t tauraro_cls_UnboundLocalError = { "UnboundLocalError", &tauraro_cls_NameError };
+TAURARO_DATA const tauraro_class_t tauraro_cls_Exception = { "Exception", NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_ArithmeticError = { "ArithmeticError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_LookupError = { "LookupError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_ValueError = { "ValueError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_TypeError = { "TypeError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_IndexError = { "IndexError", &tauraro_cls_LookupError, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_KeyError = { "KeyError", &tauraro_cls_LookupError, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_ZeroDivisionError = { "ZeroDivisionError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_OverflowError = { "OverflowError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_RuntimeError = { "RuntimeError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_AssertionError = { "AssertionError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_MemoryError = { "MemoryError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_NameError = { "NameError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_UnboundLocalError = { "UnboundLocalError", &tauraro_cls_NameError, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_AttributeError = { "AttributeError", &tauraro_cls_Exception, NULL, NULL, NULL };
 
 typedef struct tauraro_str tauraro_str_t;
 
@@ -53,11 +61,6 @@ typedef struct tauraro_exc {          /* user exception classes embed this first
 
 /* The pending exception, NULL if none. */
 TAURARO_DATA tauraro_exc_t *tauraro_cur_exc;
-
-/* Called by tauraro_exc_decref when an exception object dies, before its
- * message and memory are released: the compiler installs one function that
- * releases the extra fields of user exception classes (NULL: nothing extra). */
-TAURARO_DATA void (*tauraro_exc_dtor_hook)(tauraro_exc_t *e);
 
 #define TAURARO_EXC_PENDING() TAURARO_UNLIKELY(tauraro_cur_exc != NULL)
 
@@ -212,8 +215,13 @@ TAURARO_FUNC void tauraro_exc_decref(tauraro_exc_t *e)
 {
     if (e == NULL || e->hdr.strategy != TAURARO_AUTO || --e->hdr.rc != 0)
         return;
-    if (tauraro_exc_dtor_hook)
-        tauraro_exc_dtor_hook(e);
+    /* the class's destructor releases the fields of a user exception class */
+    for (const tauraro_class_t *c = e->cls; c != NULL; c = c->base)
+        if (c->dtor != NULL) {
+            e->hdr.rc = 1; /* __del__ may take and drop references to it */
+            c->dtor(e);
+            break;
+        }
     tauraro_str_decref(e->msg);
     tauraro_obj_release(e);
 }

@@ -1107,7 +1107,9 @@ static void test_string_builder(void **state)
 
 /* ---- exceptions -------------------------------------------------------------------------------- */
 
-static const tauraro_class_t my_error = { "MyError", &tauraro_cls_ValueError };
+static int extra_released;
+static void my_error_dtor(void *obj);
+static const tauraro_class_t my_error = { "MyError", &tauraro_cls_ValueError, my_error_dtor, NULL, NULL };
 
 static void test_raise_and_pending(void **state)
 {
@@ -1155,17 +1157,16 @@ static void test_raise_and_pending(void **state)
     check_exc(MemoryError, "ab");
 }
 
-static int extra_released;
-static void exc_hook(tauraro_exc_t *e)
+/* the destructor of a user exception class releases its extra fields */
+static void my_error_dtor(void *obj)
 {
-    if (e->cls == &my_error)
+    if (((tauraro_exc_t *)obj)->cls == &my_error)
         extra_released++;
 }
 
-static void test_exc_refcount_and_hook(void **state)
+static void test_exc_refcount_and_dtor(void **state)
 {
     (void)state;
-    tauraro_exc_dtor_hook = exc_hook;
     extra_released = 0;
     tauraro_exc_t *e = tauraro_exc_new(&my_error, NULL);
     assert_int_equal(e->msg->len, 0);
@@ -1174,7 +1175,6 @@ static void test_exc_refcount_and_hook(void **state)
     assert_int_equal(extra_released, 0);
     tauraro_exc_decref(e);
     assert_int_equal(extra_released, 1);
-    tauraro_exc_dtor_hook = NULL;
 }
 
 static const char traceback_src[] =
@@ -1370,7 +1370,7 @@ int main(void)
         cmocka_unit_test(test_str_to_float),
         cmocka_unit_test(test_string_builder),
         cmocka_unit_test(test_raise_and_pending),
-        cmocka_unit_test(test_exc_refcount_and_hook),
+        cmocka_unit_test(test_exc_refcount_and_dtor),
         cmocka_unit_test(test_traceback_layout),
         cmocka_unit_test(test_main_exit),
         cmocka_unit_test(test_print_writers),

@@ -114,7 +114,8 @@ static const char *tprefix(Emit *E, Type *t)
     case T_BOOL: return "bool";
     case T_STR: return "str";
     case T_NONE: return "none";
-    case T_OPTIONAL: return tprefix(E, t->elem);
+    case T_OPTIONAL:
+        return type_is_ref(t->elem) ? tprefix(E, t->elem) : fmt(E, "opt_%s", tprefix(E, t->elem));
     case T_LIST: return fmt(E, "list_%s", tprefix(E, t->elem));
     case T_DICT: return fmt(E, "dict_%s_%s", tprefix(E, t->key), tprefix(E, t->elem));
     case T_TUPLE: return fmt(E, "tup%d", t->id);
@@ -135,6 +136,8 @@ static const char *ctype(Emit *E, Type *t)
     case T_OPTIONAL:
         if (type_is_ref(t->elem))
             return ctype(E, t->elem);
+        if (t->elem->kind == T_INT || t->elem->kind == T_FLOAT || t->elem->kind == T_BOOL)
+            return fmt(E, "tauraro_opt_%s_t", tprefix(E, t->elem));
         break;
     case T_LIST: case T_DICT:
         need_type(E, t);
@@ -157,6 +160,8 @@ static const char *ctype(Emit *E, Type *t)
 /* Does a value of this type hold references the code must count? */
 static bool managed(Type *t)
 {
+    if (t->kind == T_OPTIONAL)
+        return type_is_ref(t->elem);
     if (t->kind == T_TUPLE) {
         for (int i = 0; i < t->nitems; i++)
             if (managed(t->items[i]))
@@ -167,6 +172,12 @@ static bool managed(Type *t)
 }
 
 static bool is_ref(Type *t) { return managed(t); }
+
+/* Optional[int], Optional[float], Optional[bool]: a {some, v} struct. */
+static bool opt_scalar(Type *t)
+{
+    return t->kind == T_OPTIONAL && !type_is_ref(t->elem);
+}
 
 static const char *op_fn(Emit *E, Type *t, const char *op)
 {
@@ -183,6 +194,10 @@ static const char *zero_of(Emit *E, Type *t)
     case T_BOOL: return "false";
     case T_INT: return "0";
     case T_TUPLE: return fmt(E, "(%s){0}", ctype(E, t));
+    case T_OPTIONAL:
+        if (!type_is_ref(t->elem))
+            return fmt(E, "(%s){0}", ctype(E, t));
+        return "NULL";
     default: return "NULL";
     }
 }
@@ -275,7 +290,13 @@ static void put_ref(Emit *E, const char *dst, CVal v, Type *t, bool release_old)
  * read from a variable is copied (with a reference) into a temporary. */
 static CVal stabilize(Emit *E, CVal v, Type *t)
 {
-    if (v.owned || strncmp(v.code, "tr_t", 4) == 0 || strncmp(v.code, "(&tr_str", 8) == 0)
+    if (v.owned || strncmp(v.code, "tr_t", 4) == 0 || strncmp(v.code, "(&tr_str", 8) == 0 ||
+        !strcmp(v.code, "NULL") || !strcmp(v.code, "true") || !strcmp(v.code, "false") ||
+        t->kind == T_NONE)
+        return v;
+    /* constants cannot change */
+    const char *c = v.code[0] == '-' ? v.code + 1 : v.code;
+    if ((c[0] >= '0' && c[0] <= '9') || !strncmp(c, "INT64_C(", 8))
         return v;
     if (is_ref(t)) {
         Temp *tmp = new_temp(E, t);
@@ -436,7 +457,12 @@ static const char *truthy_code(Emit *E, CVal v, Type *t)
     case T_INT: return fmt(E, "(%s != 0)", v.code);
     case T_FLOAT: return fmt(E, "(%s != 0.0)", v.code);
     case T_STR: return fmt(E, "(%s->len != 0)", v.code);
-    case T_OPTIONAL: return fmt(E, "(%s != NULL && %s->len != 0)", v.code, v.code);
+    case T_OPTIONAL:
+        if (opt_scalar(t))
+            return fmt(E, "(%s.some && %s.v)", v.code, v.code);
+        if (t->elem->kind == T_STR)
+            return fmt(E, "(%s != NULL && %s->len != 0)", v.code, v.code);
+        return fmt(E, "(%s != NULL)", v.code);
     case T_NONE: return "false";
     default: return fmt(E, "(%s != 0)", v.code);
     }
@@ -462,6 +488,8 @@ static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
         return r;
     }
     case T_OPTIONAL: {
+        if (opt_scalar(t))
+            return to_temp(E, prim(E, T_STR), fmt(E, "%s(%s)", op_fn(E, t, "str"), v.code), true);
         if (t->elem->kind == T_STR && !repr)
             return borrowed(fmt(E, "(%s != NULL ? %s : tauraro_str_none())", v.code, v.code));
         Temp *r = new_temp(E, prim(E, T_STR));
@@ -511,6 +539,20 @@ static CVal coerce(Emit *E, CVal v, Type *from, Type *to)
 {
     if (!from || !to || from == to || is_err_type(from) || is_err_type(to))
         return v;
+    if (opt_scalar(to)) {
+        if (from->kind == T_NONE)
+            return borrowed(zero_of(E, to));
+        if (!opt_scalar(from))
+            return borrowed(fmt(E, "((%s){true, %s})", ctype(E, to), v.code));
+        return v;
+    }
+    if (opt_scalar(from)) {
+        line(E, "if (!(%s).some)", v.code);
+        line(E, "    tauraro_raise_msg(&tauraro_cls_TypeError, \"a %s value is None\");",
+             type_name(E->c, to));
+        check(E, E->cur_pos);
+        return borrowed(fmt(E, "(%s).v", v.code));
+    }
     if (from->kind == T_OPTIONAL && to->kind != T_OPTIONAL && from->elem->kind != T_NONE) {
         line(E, "tauraro_check_not_none(%s, \"a %s value\");", v.code,
              type_name(E->c, to));
@@ -526,11 +568,19 @@ static CVal coerce(Emit *E, CVal v, Type *from, Type *to)
     return v;
 }
 
-/* A cast keeps the temporary's name recognisable for put_ref. */
+/* The temporary inside a cast "((T)tr_t5)", or the code itself. */
 static const char *uncast(const char *code)
 {
     const char *p = strstr(code, ")tr_t");
-    return p && code[0] == '(' ? p + 1 : code;
+    if (!p || code[0] != '(')
+        return code;
+    p++;
+    size_t n = 0;
+    while (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9'))
+        n++;
+    static char buf[64];
+    snprintf(buf, sizeof buf, "%.*s", (int)n, p);
+    return buf;
 }
 
 /* The class whose C struct a method's self parameter has: the topmost
@@ -714,6 +764,8 @@ static const char *compare_code(Emit *E, Expr *e, int i, OpKind op, CVal a, Type
     switch (op) {
     case OP_IS:
     case OP_IS_NOT:
+        if (opt_scalar(ta) || opt_scalar(tb))
+            return fmt(E, "%s(%s).some", op == OP_IS ? "!" : "", opt_scalar(ta) ? a.code : b.code);
         return fmt(E, "((const void *)%s %s (const void *)%s)", ta->kind == T_NONE ? "NULL" : a.code,
                    op == OP_IS ? "==" : "!=", tb->kind == T_NONE ? "NULL" : b.code);
     case OP_IN:
@@ -727,6 +779,11 @@ static const char *compare_code(Emit *E, Expr *e, int i, OpKind op, CVal a, Type
     }
     default:
         break;
+    }
+    if (opt_scalar(ta) || opt_scalar(tb)) { /* == and != */
+        Type *ot = opt_scalar(ta) ? ta : tb;
+        CVal x = coerce(E, a, ta, ot), y = coerce(E, b, tb, ot);
+        return fmt(E, "%s%s(%s, %s)", op == OP_NE ? "!" : "", op_fn(E, ot, "eq"), x.code, y.code);
     }
     if (ta->kind == T_NONE || tb->kind == T_NONE) {
         if (ta->kind == T_NONE && tb->kind == T_NONE)
@@ -1318,6 +1375,10 @@ static void foreach_value(Emit *E, CVal v, Type *t, ForEach *fe)
         line(E, "while ((%s = %s(%s, &%s)) >= 0) {", ix->name, op_fn(E, t, "next"), h->name,
              pos->name);
         E->indent++;
+        /* Python's check: the dict must not change size while it is walked */
+        line(E, "if (%s->version != %s)", h->name, ver->name);
+        line(E, "    tauraro_raise_msg(&tauraro_cls_RuntimeError, \"dictionary changed size during iteration\");");
+        check(E, E->cur_pos);
         fe->elem = borrowed(fmt(E, "%s->entries[%s].key", h->name, ix->name));
         fe->etype = t->key;
         fe->parts[0] = fe->elem.code;
@@ -1326,15 +1387,6 @@ static void foreach_value(Emit *E, CVal v, Type *t, ForEach *fe)
         fe->ptypes[1] = t->elem;
     }
     fe->close++;
-}
-
-/* Before each iteration of a dict loop: Python's check of the dict size. */
-static void dict_version_check(Emit *E, ForEach *fe, Temp *h, Temp *ver)
-{
-    (void)fe;
-    line(E, "if (%s->version != %s)", h->name, ver->name);
-    line(E, "    tauraro_raise_msg(&tauraro_cls_RuntimeError, \"dictionary changed size during iteration\");");
-    check(E, E->cur_pos);
 }
 
 static void foreach_begin(Emit *E, Expr *it, ForEach *fe)
@@ -1385,10 +1437,6 @@ static void foreach_begin(Emit *E, Expr *it, ForEach *fe)
         Expr *d = it->lhs->lhs;
         CVal dv = emit_expr(E, d);
         foreach_value(E, dv, d->type, fe);
-        Temp *h = fe->held[fe->nheld - 1];
-        /* the version temp is the last one foreach_value made */
-        Temp *ver = E->temps.items[E->temps.n - 1];
-        dict_version_check(E, fe, h, ver);
         if (it->builtin == BM_ITEMS) {
             fe->nparts = 2;
         } else if (it->builtin == BM_VALUES) {
@@ -1444,11 +1492,6 @@ static void foreach_begin(Emit *E, Expr *it, ForEach *fe)
     }
     CVal v = emit_expr(E, it);
     Type *t = it->type;
-    if (t->kind == T_DICT) {
-        foreach_value(E, v, t, fe);
-        dict_version_check(E, fe, fe->held[fe->nheld - 1], E->temps.items[E->temps.n - 1]);
-        return;
-    }
     foreach_value(E, v, t, fe);
 }
 
@@ -1767,8 +1810,13 @@ static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
     case BM_GET:
         if (!a[1].code) { /* None when missing */
             Temp *tmp = new_temp(E, t);
-            line(E, "if (!%s(%s, %s, &%s))", op_fn(E, rt, "find"), x, A(0), tmp->name);
-            line(E, "    %s = NULL;", tmp->name);
+            if (opt_scalar(t)) {
+                line(E, "%s.some = %s(%s, %s, &%s.v);", tmp->name, op_fn(E, rt, "find"), x, A(0),
+                     tmp->name);
+            } else {
+                line(E, "if (!%s(%s, %s, &%s))", op_fn(E, rt, "find"), x, A(0), tmp->name);
+                line(E, "    %s = NULL;", tmp->name);
+            }
             return borrowed(tmp->name);
         }
         return borrowed(fmt(E, "%s(%s, %s, %s)", op_fn(E, rt, "get_default"), x, A(0), A(1)));
@@ -1817,8 +1865,8 @@ static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
     case BM_REPLACE:
         return to_temp(E, t, fmt(E, "tauraro_str_replace(%s, %s, %s, %s)", x, A(0), A(1), OPT(2, "-1")), true);
     case BM_FIND: case BM_RFIND: case BM_SINDEX: case BM_RINDEX: {
-        const char *nm = e->builtin == BM_FIND ? "find" : e->builtin == BM_RFIND ? "rfind"
-                         : e->builtin == BM_SINDEX ? "index" : "rindex";
+        const char *nm = e->builtin == BM_FIND ? "find_range" : e->builtin == BM_RFIND ? "rfind"
+                         : e->builtin == BM_SINDEX ? "index_range" : "rindex";
         const char *code = fmt(E, "tauraro_str_%s(%s, %s, %s, %s)", nm, x, A(0),
                                OPT(1, "TAURARO_NOIDX"), OPT(2, "TAURARO_NOIDX"));
         if (e->builtin == BM_FIND || e->builtin == BM_RFIND)
@@ -1827,9 +1875,12 @@ static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
     }
     case BM_SCOUNT: return borrowed(fmt(E, "tauraro_str_count(%s, %s)", x, A(0)));
     case BM_STARTSWITH: case BM_ENDSWITH:
-        return borrowed(fmt(E, "tauraro_str_%s(%s, %s, %s, %s)",
+        if (!a[1].code)
+            return borrowed(fmt(E, "tauraro_str_%s(%s, %s)",
+                                e->builtin == BM_STARTSWITH ? "startswith" : "endswith", x, A(0)));
+        return borrowed(fmt(E, "tauraro_str_%s_range(%s, %s, %s, %s)",
                             e->builtin == BM_STARTSWITH ? "startswith" : "endswith", x, A(0),
-                            OPT(1, "TAURARO_NOIDX"), OPT(2, "TAURARO_NOIDX")));
+                            A(1), OPT(2, "TAURARO_NOIDX")));
     case BM_ISDIGIT: return borrowed(fmt(E, "tauraro_str_isdigit(%s)", x));
     case BM_ISALPHA: return borrowed(fmt(E, "tauraro_str_isalpha(%s)", x));
     case BM_ISALNUM: return borrowed(fmt(E, "tauraro_str_isalnum(%s)", x));
@@ -2381,7 +2432,7 @@ static void emit_try(Emit *E, Stmt *st)
         Temp *caught = new_temp(E, prim(E, T_NONE));
         caught->name = fmt(E, "tr_caught%d", id);
         caught->type = NULL; /* declared specially: a tauraro_exc_t * */
-        line(E, "%s:;", exc_label);
+        line(E, "%s: __attribute__((unused));", exc_label);
         E->indent++;
         line(E, "tauraro_exc_decref(%s);", caught->name);
         line(E, "%s = tauraro_exc_fetch();", caught->name);
@@ -2436,11 +2487,11 @@ static void emit_try(Emit *E, Stmt *st)
         fexc = new_temp(E, prim(E, T_NONE));
         fexc->name = fmt(E, "tr_finpending%d", id);
         fexc->type = NULL;
-        line(E, "%s:;", fin_exc_label);
+        line(E, "%s: __attribute__((unused));", fin_exc_label);
         line(E, "    tauraro_exc_decref(%s);", fexc->name);
         line(E, "    %s = tauraro_exc_fetch();", fexc->name);
         line(E, "    %s = 1;", fs->name);
-        line(E, "tr_fin%d:;", id);
+        line(E, "tr_fin%d: __attribute__((unused));", id);
         line(E, "/* finally */");
         emit_block(E, &st->finalbody);
         line(E, "if (%s == 1) {", fs->name);
@@ -2468,7 +2519,7 @@ static void emit_try(Emit *E, Stmt *st)
             line(E, "}");
         }
     } else {
-        line(E, "%s:;", end_label);
+        line(E, "%s: __attribute__((unused));", end_label);
     }
 }
 
@@ -2508,7 +2559,9 @@ static void emit_stmt(Emit *E, Stmt *st)
     switch (st->kind) {
     case S_EXPR:
         if (st->expr->kind == E_CALL) {
-            emit_call(E, st->expr, true);
+            CVal v = emit_call(E, st->expr, true);
+            if (!v.owned && !strncmp(v.code, "tr_t", 4))
+                line(E, "(void)%s;", v.code);
         } else {
             CVal v = emit_expr(E, st->expr);
             if (!v.owned && strcmp(v.code, "NULL") != 0)

@@ -207,6 +207,7 @@ static const struct {
     {"OverflowError", "ArithmeticError"}, {"RuntimeError", "Exception"},
     {"AssertionError", "Exception"}, {"MemoryError", "Exception"},
     {"NameError", "Exception"},    {"UnboundLocalError", "NameError"},
+    {"AttributeError", "Exception"},
 };
 
 static ClassInfo *builtin_exc(Sema *s, const char *name)
@@ -942,9 +943,9 @@ static Type *check_ifexp(Sema *s, Expr *e)
         return set_type(e, prim(s, T_ERROR));
     if (a == b)
         return set_type(e, a);
-    if (a->kind == T_NONE && type_is_ref(b))
+    if (a->kind == T_NONE && b->kind != T_NONE)
         return set_type(e, type_optional(s->c, b));
-    if (b->kind == T_NONE && type_is_ref(a))
+    if (b->kind == T_NONE && a->kind != T_NONE)
         return set_type(e, type_optional(s->c, a));
     ERR(s, e->pos, "the branches of a conditional expression have different types ('%s' and '%s')",
         tname(s, a), tname(s, b));
@@ -1520,9 +1521,9 @@ static Type *unify_item(Sema *s, Type *have, Expr *item, const char *what)
         return have;
     if (t->kind == T_OPTIONAL && assignable(t, have))
         return t;
-    if (have->kind == T_NONE && type_is_ref(t))
+    if (have->kind == T_NONE && t->kind != T_NONE)
         return type_optional(s->c, t);
-    if (t->kind == T_NONE && type_is_ref(have))
+    if (t->kind == T_NONE && have->kind != T_NONE)
         return type_optional(s->c, have);
     ERR(s, item->pos, "%s must have one type (%s and %s)", what, tname(s, have), tname(s, t));
     return have;
@@ -1924,7 +1925,8 @@ static Type *check_bmethod(Sema *s, Expr *e, Type *recv)
         }
     e->bound = bound;
     e->nbound = np;
-    if (sig->id == BM_GET && !bound[1] && !type_is_ref(recv->elem)) {
+    if (sig->id == BM_GET && !bound[1] && !type_is_ref(recv->elem) &&
+        recv->elem->kind != T_INT && recv->elem->kind != T_FLOAT && recv->elem->kind != T_BOOL) {
         ERR(s, e->pos, "get() without a default needs values that can be None; pass a "
                        "default (d.get(key, default))");
         return prim(s, T_ERROR);
@@ -2284,9 +2286,9 @@ static void check_return(Sema *s, Stmt *st)
         fn->ret = t;
         fn->ret_known = true;
     } else if (!assignable(fn->ret, t)) {
-        if (fn->ret->kind == T_NONE && type_is_ref(t))
+        if (fn->ret->kind == T_NONE && t->kind != T_NONE)
             fn->ret = type_optional(s->c, t);
-        else if (t->kind == T_NONE && type_is_ref(fn->ret))
+        else if (t->kind == T_NONE && fn->ret->kind != T_NONE)
             fn->ret = type_optional(s->c, fn->ret);
         else
             ERR(s, st->expr ? st->expr->pos : st->pos, "'%s' returns %s here but %s elsewhere",

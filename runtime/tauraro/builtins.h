@@ -9,7 +9,9 @@
 
 #include "tauraro/exc.h"
 #include "tauraro/format.h"
+#include "tauraro/list.h"
 #include "tauraro/str.h"
+#include "tauraro/strmeth.h"
 
 /* The next value of a range loop, or `stop` when i + step would overflow
  * (the loop then ends, as the range has no further element). */
@@ -69,6 +71,90 @@ static inline tauraro_str_t *tauraro_str_max_char(tauraro_str_t *s)
 {
     return tauraro_str_extreme_char(s, 1, "max");
 }
+
+/* s.startswith(prefix, start, end) / s.endswith(suffix, start, end): the
+ * test applies to s[start:end]. */
+TAURARO_FUNC bool tauraro_str_startswith_range(tauraro_str_t *s, tauraro_str_t *prefix,
+                                               int64_t start, int64_t end)
+{
+    tauraro_str_t *part = tauraro_str_slice(s, start, end, 1);
+    bool r = part != NULL && tauraro_str_startswith(part, prefix);
+    tauraro_str_decref(part);
+    return r;
+}
+
+TAURARO_FUNC bool tauraro_str_endswith_range(tauraro_str_t *s, tauraro_str_t *suffix,
+                                             int64_t start, int64_t end)
+{
+    tauraro_str_t *part = tauraro_str_slice(s, start, end, 1);
+    bool r = part != NULL && tauraro_str_endswith(part, suffix);
+    tauraro_str_decref(part);
+    return r;
+}
+
+/* hash of a float (tuple keys holding floats): equal to the int's for
+ * integral values, as in Python */
+TAURARO_INLINE uint64_t tauraro_float_hash(double v)
+{
+    if (v == (double)(int64_t)v && v > -9.2e18 && v < 9.2e18)
+        return tauraro_int_hash((int64_t)v);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return tauraro_hash_mix(bits);
+}
+
+/* list(range(start, stop, step)) */
+TAURARO_FUNC tauraro_list_int_t *tauraro_list_int_range(int64_t start, int64_t stop, int64_t step)
+{
+    if (step == 0) {
+        tauraro_raise_msg(&tauraro_cls_ValueError, "range() arg 3 must not be zero");
+        return NULL;
+    }
+    tauraro_list_int_t *l = tauraro_list_int_new(0);
+    for (int64_t i = start; step > 0 ? i < stop : i > stop; i = tauraro_range_next(i, step, stop))
+        tauraro_list_int_append(l, i);
+    return l;
+}
+
+/* ---- Optional[int], Optional[float], Optional[bool]: a value or None --------------------- */
+
+#define TAURARO_OPT_DEFINE(P, T)                                                                     \
+    typedef struct tauraro_opt_##P {                                                                 \
+        bool some;                                                                                   \
+        T v;                                                                                         \
+    } tauraro_opt_##P##_t;                                                                           \
+    TAURARO_INLINE_U void tauraro_opt_##P##_incref(tauraro_opt_##P##_t o) { (void)o; }              \
+    TAURARO_INLINE_U void tauraro_opt_##P##_decref(tauraro_opt_##P##_t o) { (void)o; }              \
+    TAURARO_INLINE_U bool tauraro_opt_##P##_eq(tauraro_opt_##P##_t a, tauraro_opt_##P##_t b)        \
+    {                                                                                                \
+        return a.some == b.some && (!a.some || tauraro_##P##_eq(a.v, b.v));                         \
+    }                                                                                                \
+    TAURARO_INLINE_U bool tauraro_opt_##P##_lt(tauraro_opt_##P##_t a, tauraro_opt_##P##_t b)        \
+    {                                                                                                \
+        if (!a.some || !b.some) {                                                                    \
+            tauraro_raise_msg(&tauraro_cls_TypeError, "'<' not supported with None");               \
+            return false;                                                                            \
+        }                                                                                            \
+        return tauraro_##P##_lt(a.v, b.v);                                                           \
+    }                                                                                                \
+    TAURARO_INLINE_U void tauraro_opt_##P##_repr_sb(tauraro_sb_t *sb, tauraro_opt_##P##_t o)        \
+    {                                                                                                \
+        if (o.some)                                                                                  \
+            tauraro_##P##_repr_sb(sb, o.v);                                                          \
+        else                                                                                         \
+            tauraro_sb_append_cstr(sb, "None");                                                      \
+    }                                                                                                \
+    TAURARO_INLINE_U uint64_t tauraro_opt_##P##_hash(tauraro_opt_##P##_t o)                         \
+    {                                                                                                \
+        return o.some ? tauraro_##P##_hash(o.v) : tauraro_none_hash(NULL);                          \
+    }                                                                                                \
+    TAURARO_INLINE_U tauraro_str_t *tauraro_opt_##P##_str(tauraro_opt_##P##_t o)                    \
+    {                                                                                                \
+        tauraro_sb_t sb = TAURARO_SB_INIT;                                                           \
+        tauraro_opt_##P##_repr_sb(&sb, o);                                                           \
+        return tauraro_sb_to_str(&sb);                                                               \
+    }                                                                                                \
+    typedef int tauraro_opt_##P##_defined_
 
 /* ---- instances of user classes ------------------------------------------------------ */
 
@@ -254,6 +340,10 @@ TAURARO_INLINE void tauraro_none_repr_sb(tauraro_sb_t *sb, void *v)
     tauraro_sb_append_cstr(sb, "None");
 }
 TAURARO_INLINE uint64_t tauraro_none_hash(void *v) { (void)v; return 0x2545F4914F6CDD1Du; }
+
+TAURARO_OPT_DEFINE(int, int64_t);
+TAURARO_OPT_DEFINE(float, double);
+TAURARO_OPT_DEFINE(bool, bool);
 
 /* A value of the expected class is None where Python code assumed it
  * was not (an Optional used as a plain value). */

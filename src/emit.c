@@ -28,6 +28,7 @@ typedef struct CVal {
 typedef struct Temp {
     const char *name;
     Type *type;
+    bool borrowed; /* holds a reference it does not own: never released */
 } Temp;
 
 typedef struct Emit {
@@ -222,6 +223,7 @@ static CVal to_temp(Emit *E, Type *t, const char *code, bool owned)
     line(E, "%s = %s;", tmp->name, code);
     if (is_ref(t) && owned)
         vec_push(&E->c->arena, &E->owned, tmp);
+    tmp->borrowed = !owned;
     return (CVal){tmp->name, owned && is_ref(t)};
 }
 
@@ -1810,6 +1812,7 @@ static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
     case BM_GET:
         if (!a[1].code) { /* None when missing */
             Temp *tmp = new_temp(E, t);
+            tmp->borrowed = true;
             if (opt_scalar(t)) {
                 line(E, "%s.some = %s(%s, %s, &%s.v);", tmp->name, op_fn(E, rt, "find"), x, A(0),
                      tmp->name);
@@ -2752,7 +2755,8 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     }
     for (int i = 0; i < E->temps.n; i++) {
         Temp *t = E->temps.items[i];
-        release_decl(E, t->name, t->type);
+        if (!t->borrowed)
+            release_decl(E, t->name, t->type);
     }
     if (is_main) {
         for (int i = 0; i < E->p->globals.n; i++) {

@@ -255,6 +255,24 @@ static void release_owned(Emit *E, int from)
 
 static const char *uncast(const char *code);
 
+/* Release an owned temporary now, as CPython drops a temporary as soon
+ * as the operation that used it is done (visible through __del__). */
+static void release_now(Emit *E, CVal v)
+{
+    if (!v.owned)
+        return;
+    const char *name = uncast(v.code);
+    for (int i = 0; i < E->owned.n; i++) {
+        Temp *t = E->owned.items[i];
+        if (strcmp(t->name, name) == 0) {
+            line(E, "%s(%s);", decref_fn(E, t->type), t->name);
+            line(E, "%s = %s;", t->name, zero_of(E, t->type));
+            E->owned.items[i] = E->owned.items[--E->owned.n];
+            return;
+        }
+    }
+}
+
 /* Store v into dst as a new reference: an owned temporary moves (and is
  * cleared so no cleanup releases it twice), a borrowed value gets a new
  * reference. release_old: dst held a reference to drop first. */
@@ -290,9 +308,20 @@ static void put_ref(Emit *E, const char *dst, CVal v, Type *t, bool release_old)
 
 /* Make v safe against later side effects in the same expression: a value
  * read from a variable is copied (with a reference) into a temporary. */
+/* Is code exactly the name of a temporary ("tr_t12")? */
+static bool is_temp_name(const char *code)
+{
+    if (strncmp(code, "tr_t", 4) != 0 || !code[4])
+        return false;
+    for (const char *p = code + 4; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
 static CVal stabilize(Emit *E, CVal v, Type *t)
 {
-    if (v.owned || strncmp(v.code, "tr_t", 4) == 0 || strncmp(v.code, "(&tr_str", 8) == 0 ||
+    if (v.owned || is_temp_name(v.code) || strncmp(v.code, "(&tr_str", 8) == 0 ||
         !strcmp(v.code, "NULL") || !strcmp(v.code, "true") || !strcmp(v.code, "false") ||
         t->kind == T_NONE)
         return v;
@@ -466,6 +495,9 @@ static const char *truthy_code(Emit *E, CVal v, Type *t)
             return fmt(E, "(%s != NULL && %s->len != 0)", v.code, v.code);
         return fmt(E, "(%s != NULL)", v.code);
     case T_NONE: return "false";
+    case T_LIST: case T_DICT: return fmt(E, "(%s->len != 0)", v.code);
+    case T_TUPLE: return t->nitems ? "true" : "false";
+    case T_CLASS: return fmt(E, "(%s != NULL)", v.code);
     default: return fmt(E, "(%s != 0)", v.code);
     }
 }
@@ -515,6 +547,7 @@ static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
 
 
 static bool is_err_type(Type *t) { return t->kind == T_ERROR; }
+static const char *var_code(Symbol *sym) { return sym->cname; }
 static Func *find_method_e(ClassInfo *ci, const char *name);
 struct ForEach;
 static CVal foreach_elem(Emit *E, struct ForEach *fe, Type *t);
@@ -1030,8 +1063,16 @@ static const char *join_codes(Emit *E, CVal *v, int n, const char *first)
     return s;
 }
 
-/* The argument values of a call bound to fn's parameters from `first`. */
+/* The argument values of a call bound to fn's parameters from `first`;
+ * *vals_out (if not NULL) receives them, to release temporaries after. */
+static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **vals_out, int *n_out);
+
 static const char *bound_args(Emit *E, Expr *e, Func *fn, int first)
+{
+    return bound_args_v(E, e, fn, first, NULL, NULL);
+}
+
+static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **vals_out, int *n_out)
 {
     int n = e->nbound;
     Expr **vals = arena_alloc(&E->c->arena, sizeof(Expr *) * (size_t)(n + 1));
@@ -1043,7 +1084,19 @@ static const char *bound_args(Emit *E, Expr *e, Func *fn, int first)
     }
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
     emit_args(E, vals, n, cv, want, true);
+    if (vals_out) {
+        *vals_out = cv;
+        *n_out = n;
+    }
     return join_codes(E, cv, n, NULL);
+}
+
+/* After a call: its temporary arguments die. */
+static void release_args(Emit *E, CVal *cv, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (cv[i].code)
+            release_now(E, cv[i]);
 }
 
 /* A call returning fn's type: into a temporary, or discarded. */
@@ -1062,8 +1115,12 @@ static CVal call_result(Emit *E, Type *rt, const char *code, bool discard, SrcPo
 
 static CVal emit_user_call(Emit *E, Expr *e, bool discard)
 {
-    const char *args = bound_args(E, e, e->fn, 0);
-    return call_result(E, e->fn->ret, fmt(E, "%s(%s)", e->fn->cname, args), discard, e->pos);
+    CVal *cv;
+    int n;
+    const char *args = bound_args_v(E, e, e->fn, 0, &cv, &n);
+    CVal r = call_result(E, e->fn->ret, fmt(E, "%s(%s)", e->fn->cname, args), discard, e->pos);
+    release_args(E, cv, n);
+    return r;
 }
 
 /* obj.method(...) on a user class instance. */
@@ -1079,9 +1136,14 @@ static CVal emit_method_call(Emit *E, Expr *e, bool discard)
     }
     if (e->args.n)
         recv = stabilize(E, recv, f->lhs->type);
-    const char *args = bound_args(E, e, e->fn, 1);
+    CVal *cv;
+    int n;
+    const char *args = bound_args_v(E, e, e->fn, 1, &cv, &n);
     const char *code = method_call_code(E, rt->cls, e->fn, recv.code, args, true);
-    return call_result(E, e->fn->ret, code, discard, e->pos);
+    CVal r = call_result(E, e->fn->ret, code, discard, e->pos);
+    release_args(E, cv, n);
+    release_now(E, recv);
+    return r;
 }
 
 /* super().method(...): the base class's method, called directly. */
@@ -1114,14 +1176,17 @@ static CVal emit_ctor(Emit *E, Expr *e)
     if (ci->builtin) {
         const char *msg = "NULL";
         if (e->args.n) {
+            /* str(KeyError(k)) is repr(k) */
             Expr *m = ((Arg *)e->args.items[0])->value;
-            msg = to_str(E, emit_expr(E, m), m->type, false).code;
+            msg = to_str(E, emit_expr(E, m), m->type, !strcmp(ci->name, "KeyError")).code;
         }
         return to_temp(E, e->type, fmt(E, "tauraro_exc_new(%s, %s)", ci->cdesc, msg), true);
     }
     const char *args;
+    CVal *cv = NULL;
+    int ncv = 0;
     if (e->fn) {
-        args = bound_args(E, e, e->fn, 1);
+        args = bound_args_v(E, e, e->fn, 1, &cv, &ncv);
     } else if (ci->is_exception) {
         /* the message of an exception class without __init__ */
         args = "NULL";
@@ -1132,7 +1197,9 @@ static CVal emit_ctor(Emit *E, Expr *e)
     } else {
         args = "";
     }
-    return raising(E, e->type, fmt(E, "new_%s(%s)", ci->name, args), true, e->pos);
+    CVal r = raising(E, e->type, fmt(E, "new_%s(%s)", ci->name, args), true, e->pos);
+    release_args(E, cv, ncv);
+    return r;
 }
 
 static Arg *arg(Expr *e, int i) { return e->args.items[i]; }
@@ -1236,6 +1303,8 @@ static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
  * range(...), a str (its characters) or a dict (its keys). */
 static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt);
 
+static CVal emit_builtin_value(Emit *E, Expr *e, CVal a, Type *ta, CVal b);
+
 static CVal emit_builtin(Emit *E, Expr *e)
 {
     switch ((BuiltinId)e->builtin) {
@@ -1269,6 +1338,18 @@ static CVal emit_builtin(Emit *E, Expr *e)
             a = stabilize(E, a, ta);
         b = emit_expr(E, arg(e, 1)->value);
     }
+    CVal r = emit_builtin_value(E, e, a, ta, b);
+    if (a.owned && type_is_num(e->type)) {
+        /* a temporary argument dies as soon as the builtin returns */
+        r = stabilize(E, r, e->type);
+        release_now(E, a);
+    }
+    return r;
+}
+
+static CVal emit_builtin_value(Emit *E, Expr *e, CVal a, Type *ta, CVal b)
+{
+    int n = e->args.n;
     SrcPos pos = e->pos;
     Type *t = e->type;
     switch ((BuiltinId)e->builtin) {
@@ -1606,7 +1687,7 @@ static void emit_comp_level(Emit *E, Expr *e, int level, Temp *r)
         if (e->kind == E_LISTCOMP) {
             Type *et = e->type->elem;
             CVal v = coerce(E, emit_expr(E, e->lhs), e->lhs->type, et);
-            if (v.owned && strncmp(v.code, "tr_t", 4) == 0) {
+            if (v.owned && is_temp_name(v.code)) {
                 line(E, "%s(%s, %s);", op_fn(E, e->type, "append_move"), r->name, v.code);
                 for (int i = mark; i < E->owned.n; i++)
                     if (!strcmp(((Temp *)E->owned.items[i])->name, v.code))
@@ -1645,11 +1726,24 @@ static void emit_comp_level(Emit *E, Expr *e, int level, Temp *r)
     foreach_release(E, &fe);
 }
 
+/* A comprehension's variables end with it (Python 3 scoping). */
+static void release_target(Emit *E, Expr *t)
+{
+    if (t->kind == E_NAME && t->sym && managed(t->sym->type)) {
+        line(E, "%s(%s);", decref_fn(E, t->sym->type), var_code(t->sym));
+        line(E, "%s = %s;", var_code(t->sym), zero_of(E, t->sym->type));
+    }
+    for (int i = 0; i < t->items.n; i++)
+        release_target(E, t->items.items[i]);
+}
+
 static CVal emit_comprehension(Emit *E, Expr *e)
 {
     Temp *r = new_temp(E, e->type);
     line(E, "%s = %s(%s);", r->name, op_fn(E, e->type, "new"), e->kind == E_LISTCOMP ? "0" : "");
     emit_comp_level(E, e, 0, r);
+    for (int i = 0; i < e->comps.n; i++)
+        release_target(E, ((Comprehension *)e->comps.items[i])->target);
     vec_push(&E->c->arena, &E->owned, r);
     return (CVal){r->name, true};
 }
@@ -1705,7 +1799,12 @@ static CVal emit_attr(Emit *E, Expr *e)
         line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, e->v.name);
         check(E, e->pos);
     }
-    return borrowed(fmt(E, "%s->%s", o.code, e->sym->cname));
+    CVal f = borrowed(fmt(E, "%s->%s", o.code, e->sym->cname));
+    if (o.owned) { /* the temporary dies once the field is read */
+        f = stabilize(E, f, e->type);
+        release_now(E, o);
+    }
+    return f;
 }
 
 static CVal emit_list_display(Emit *E, Expr *e)
@@ -1920,10 +2019,6 @@ static CVal emit_call(Emit *E, Expr *e, bool discard)
     }
 }
 
-static const char *var_code(Symbol *sym)
-{
-    return sym->cname;
-}
 
 /* A variable that may be read before any assignment: raise what Python
  * raises instead of reading NULL. */
@@ -2563,7 +2658,7 @@ static void emit_stmt(Emit *E, Stmt *st)
     case S_EXPR:
         if (st->expr->kind == E_CALL) {
             CVal v = emit_call(E, st->expr, true);
-            if (!v.owned && !strncmp(v.code, "tr_t", 4))
+            if (!v.owned && is_temp_name(v.code))
                 line(E, "(void)%s;", v.code);
         } else {
             CVal v = emit_expr(E, st->expr);
@@ -3063,9 +3158,12 @@ static void emit_tuple_type(Emit *E, Type *t, StrBuf *out)
     const char *ops[2] = {"incref", "decref"};
     for (int k = 0; k < 2; k++) {
         sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_%s(%s t)\n{\n    (void)t;\n", P, ops[k], T);
-        for (int i = 0; i < n; i++)
+        /* items are released last to first, as CPython does */
+        for (int j = 0; j < n; j++) {
+            int i = k ? n - 1 - j : j;
             if (managed(t->items[i]))
                 sb_printf(out, "    %s(t.f%d);\n", op_fn(E, t->items[i], ops[k]), i);
+        }
         sb_puts(out, "}\n");
     }
     sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s a, %s b)\n{\n    (void)a;\n    (void)b;\n    return true", P, T, T);

@@ -54,7 +54,7 @@
     TAURARO_FUNC void tauraro_list_##P##_dtor(void *obj)                                            \
     {                                                                                               \
         tauraro_list_##P##_t *l = (tauraro_list_##P##_t *)obj;                                      \
-        for (int64_t i = 0; i < l->len; i++)                                                        \
+        for (int64_t i = l->len - 1; i >= 0; i--)                                                   \
             tauraro_##P##_decref(l->items[i]);                                                      \
         tauraro_buf_free(&l->hdr, l->items);                                                        \
         l->items = NULL;                                                                            \
@@ -385,7 +385,7 @@
         int64_t n = l->len;                                                                         \
         l->items = NULL;                                                                            \
         l->len = l->cap = 0;                                                                        \
-        for (int64_t i = 0; i < n; i++)                                                             \
+        for (int64_t i = n - 1; i >= 0; i--) /* last to first, as CPython */                        \
             tauraro_##P##_decref(items[i]);                                                         \
         tauraro_buf_free(&l->hdr, items);                                                           \
     }                                                                                               \

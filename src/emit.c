@@ -182,7 +182,26 @@ static bool opt_scalar(Type *t)
 
 static const char *op_fn(Emit *E, Type *t, const char *op)
 {
+    if (t->kind == T_LIST || t->kind == T_DICT || t->kind == T_TUPLE)
+        need_type(E, t);
     return fmt(E, "tauraro_%s_%s", tprefix(E, t), op);
+}
+
+static bool hashable_type(Type *t)
+{
+    switch (t->kind) {
+    case T_INT: case T_FLOAT: case T_BOOL: case T_STR: case T_NONE: case T_CLASS:
+        return true;
+    case T_OPTIONAL:
+        return hashable_type(t->elem);
+    case T_TUPLE:
+        for (int i = 0; i < t->nitems; i++)
+            if (!hashable_type(t->items[i]))
+                return false;
+        return true;
+    default:
+        return false;
+    }
 }
 
 static const char *decref_fn(Emit *E, Type *t) { return op_fn(E, t, "decref"); }
@@ -220,6 +239,10 @@ static Temp *new_temp(Emit *E, Type *t)
 static CVal to_temp(Emit *E, Type *t, const char *code, bool owned)
 {
     Temp *tmp = new_temp(E, t);
+    /* a temporary left holding a reference by an exception caught in this
+     * function is released before it is reused */
+    if (is_ref(t) && owned && E->handler && strcmp(E->handler, "tr_end") != 0)
+        line(E, "%s(%s);", decref_fn(E, t), tmp->name);
     line(E, "%s = %s;", tmp->name, code);
     if (is_ref(t) && owned)
         vec_push(&E->c->arena, &E->owned, tmp);
@@ -331,6 +354,8 @@ static CVal stabilize(Emit *E, CVal v, Type *t)
         return v;
     if (is_ref(t)) {
         Temp *tmp = new_temp(E, t);
+        if (E->handler && strcmp(E->handler, "tr_end") != 0)
+            line(E, "%s(%s);", decref_fn(E, t), tmp->name);
         line(E, "%s = %s;", tmp->name, v.code);
         line(E, "%s(%s);", incref_fn(E, t), tmp->name);
         vec_push(&E->c->arena, &E->owned, tmp);
@@ -887,10 +912,10 @@ static CVal emit_compare(Emit *E, Expr *e)
 }
 
 /* Evaluate e into an existing temporary (owned if a reference). */
-static void assign_temp(Emit *E, Temp *t, Expr *e)
+static void assign_temp(Emit *E, Temp *t, Expr *e, bool fresh)
 {
     CVal v = coerce(E, emit_expr(E, e), e->type, t->type);
-    put_ref(E, t->name, v, t->type, false);
+    put_ref(E, t->name, v, t->type, fresh && strcmp(E->handler, "tr_end") != 0);
 }
 /* `a and b` / `a or b` returning an operand. */
 static CVal emit_boolop(Emit *E, Expr *e)
@@ -923,13 +948,13 @@ static CVal emit_boolop(Emit *E, Expr *e)
         return borrowed(r->name);
     }
     Temp *r = new_temp(E, t);
-    assign_temp(E, r, e->lhs);
+    assign_temp(E, r, e->lhs, true);
     line(E, "if (%s%s) {", e->op == OP_AND ? "" : "!", truthy_code(E, borrowed(r->name), t));
     E->indent++;
     if (is_ref(t))
         line(E, "%s(%s);", decref_fn(E, t), r->name);
     int mark = E->owned.n;
-    assign_temp(E, r, e->rhs);
+    assign_temp(E, r, e->rhs, false);
     release_owned(E, mark);
     E->indent--;
     line(E, "}");
@@ -948,12 +973,12 @@ static CVal emit_ifexp(Emit *E, Expr *e)
     line(E, "if (%s) {", cc);
     E->indent++;
     int mark = E->owned.n;
-    assign_temp(E, r, e->lhs);
+    assign_temp(E, r, e->lhs, true);
     release_owned(E, mark);
     E->indent--;
     line(E, "} else {");
     E->indent++;
-    assign_temp(E, r, e->rhs);
+    assign_temp(E, r, e->rhs, true);
     release_owned(E, mark);
     E->indent--;
     line(E, "}");
@@ -1425,7 +1450,7 @@ typedef struct ForEach {
 static Temp *hold(Emit *E, ForEach *fe, CVal v, Type *t)
 {
     Temp *h = new_temp(E, t);
-    put_ref(E, h->name, v, t, false);
+    put_ref(E, h->name, v, t, strcmp(E->handler, "tr_end") != 0);
     fe->held[fe->nheld++] = h;
     return h;
 }
@@ -2551,6 +2576,7 @@ static void emit_try(Emit *E, Stmt *st)
             E->cur_exc = caught->name;
             if (h->sym) {
                 const char *ct = ctype(E, h->sym->type);
+                line(E, "%s(%s);", decref_fn(E, h->sym->type), var_code(h->sym));
                 line(E, "%s = (%s)%s;", var_code(h->sym), ct, caught->name);
                 line(E, "tauraro_incref(%s);", var_code(h->sym));
             }
@@ -3182,10 +3208,12 @@ static void emit_tuple_type(Emit *E, Type *t, StrBuf *out)
         sb_printf(out, "    %s(sb, t.f%d);\n", op_fn(E, t->items[i], "repr_sb"), i);
     }
     sb_printf(out, "    tauraro_sb_append_cstr(sb, \"%s\");\n}\n", n == 1 ? ",)" : ")");
-    sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s t)\n{\n    uint64_t h = 0x345678u;\n    (void)t;\n", P, T);
-    for (int i = 0; i < n; i++)
-        sb_printf(out, "    h = (h ^ %s(t.f%d)) * 1000003u;\n", op_fn(E, t->items[i], "hash"), i);
-    sb_puts(out, "    return h;\n}\n");
+    if (hashable_type(t)) {
+        sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s t)\n{\n    uint64_t h = 0x345678u;\n    (void)t;\n", P, T);
+        for (int i = 0; i < n; i++)
+            sb_printf(out, "    h = (h ^ %s(t.f%d)) * 1000003u;\n", op_fn(E, t->items[i], "hash"), i);
+        sb_puts(out, "    return h;\n}\n");
+    }
     sb_printf(out, "TAURARO_INLINE_U tauraro_str_t *tauraro_%s_str(%s t)\n{\n    tauraro_sb_t sb = TAURARO_SB_INIT;\n    tauraro_%s_repr_sb(&sb, t);\n    return tauraro_sb_to_str(&sb);\n}\n\n", P, T, P);
 }
 

@@ -116,7 +116,7 @@ static const char *tprefix(Emit *E, Type *t)
     case T_STR: return "str";
     case T_NONE: return "none";
     case T_OPTIONAL:
-        return type_is_ref(t->elem) ? tprefix(E, t->elem) : fmt(E, "opt_%s", tprefix(E, t->elem));
+        return fmt(E, "opt_%s", tprefix(E, t->elem));
     case T_LIST: return fmt(E, "list_%s", tprefix(E, t->elem));
     case T_DICT: return fmt(E, "dict_%s_%s", tprefix(E, t->key), tprefix(E, t->elem));
     case T_TUPLE: return fmt(E, "tup%d", t->id);
@@ -182,7 +182,8 @@ static bool opt_scalar(Type *t)
 
 static const char *op_fn(Emit *E, Type *t, const char *op)
 {
-    if (t->kind == T_LIST || t->kind == T_DICT || t->kind == T_TUPLE)
+    if (t->kind == T_LIST || t->kind == T_DICT || t->kind == T_TUPLE ||
+        (t->kind == T_OPTIONAL && type_is_ref(t->elem)))
         need_type(E, t);
     return fmt(E, "tauraro_%s_%s", tprefix(E, t), op);
 }
@@ -1735,7 +1736,9 @@ static void emit_comp_level(Emit *E, Expr *e, int level, Temp *r)
     Comprehension *c = e->comps.items[level];
     ForEach fe;
     foreach_begin(E, c->iter, &fe);
+    int mark = E->owned.n;
     foreach_bind(E, &fe, c->target);
+    release_owned(E, mark); /* the targets hold their own references */
     int opened = 0;
     for (int i = 0; i < c->conds.n; i++) {
         line(E, "if (%s) {", emit_cond(E, c->conds.items[i]));
@@ -2372,7 +2375,9 @@ static void emit_for(Emit *E, Stmt *st)
     const char *brk = else_label(E, st);
     ForEach fe;
     foreach_begin(E, st->expr, &fe);
+    int mark = E->owned.n;
     foreach_bind(E, &fe, st->target);
+    release_owned(E, mark); /* the targets hold their own references */
     E->indent--;
     bool used = emit_loop_body(E, &st->body, brk);
     E->indent++;
@@ -3245,6 +3250,8 @@ static void emit_type_def(Emit *E, Type *t, PtrVec *done, StrBuf *out)
         break;
     case T_OPTIONAL:
         emit_type_def(E, t->elem, done, out);
+        if (type_is_ref(t->elem))
+            sb_printf(out, "TAURARO_OPTREF_DEFINE(%s, %s);\n", tprefix(E, t->elem), ctype(E, t->elem));
         break;
     default:
         break;

@@ -341,6 +341,39 @@ TAURARO_INLINE void tauraro_none_repr_sb(tauraro_sb_t *sb, void *v)
 }
 TAURARO_INLINE uint64_t tauraro_none_hash(void *v) { (void)v; return 0x2545F4914F6CDD1Du; }
 
+/* Optional[X] for an object kind X: a pointer that may be NULL (None). */
+#define TAURARO_OPTREF_DEFINE(P, T)                                                                  \
+    TAURARO_INLINE_U void tauraro_opt_##P##_incref(T o)                                              \
+    {                                                                                                \
+        if (o != NULL)                                                                               \
+            tauraro_##P##_incref(o);                                                                 \
+    }                                                                                                \
+    TAURARO_INLINE_U void tauraro_opt_##P##_decref(T o)                                              \
+    {                                                                                                \
+        if (o != NULL)                                                                               \
+            tauraro_##P##_decref(o);                                                                 \
+    }                                                                                                \
+    TAURARO_INLINE_U bool tauraro_opt_##P##_eq(T a, T b)                                             \
+    {                                                                                                \
+        return a == b || (a != NULL && b != NULL && tauraro_##P##_eq(a, b));                        \
+    }                                                                                                \
+    TAURARO_INLINE_U bool tauraro_opt_##P##_lt(T a, T b)                                             \
+    {                                                                                                \
+        if (a == NULL || b == NULL) {                                                                \
+            tauraro_raise_msg(&tauraro_cls_TypeError, "'<' not supported with None");               \
+            return false;                                                                            \
+        }                                                                                            \
+        return tauraro_##P##_lt(a, b);                                                               \
+    }                                                                                                \
+    TAURARO_INLINE_U void tauraro_opt_##P##_repr_sb(tauraro_sb_t *sb, T o)                           \
+    {                                                                                                \
+        if (o != NULL)                                                                               \
+            tauraro_##P##_repr_sb(sb, o);                                                            \
+        else                                                                                         \
+            tauraro_sb_append_cstr(sb, "None");                                                      \
+    }                                                                                                \
+    typedef int tauraro_opt_##P##_defined_
+
 TAURARO_OPT_DEFINE(int, int64_t);
 TAURARO_OPT_DEFINE(float, double);
 TAURARO_OPT_DEFINE(bool, bool);

@@ -2145,6 +2145,9 @@ static void store_to(Emit *E, const char *dst, Type *t, CVal v, Type *vt)
         line(E, "%s = %s;", dst, zero_of(E, t));
         return;
     }
+    /* c = c.next: the value may live inside what dst releases */
+    if (!v.owned && strpbrk(v.code, "-[(."))
+        v = stabilize(E, v, t);
     put_ref(E, dst, v, t, true);
 }
 
@@ -3250,8 +3253,12 @@ static void emit_type_def(Emit *E, Type *t, PtrVec *done, StrBuf *out)
         break;
     case T_OPTIONAL:
         emit_type_def(E, t->elem, done, out);
-        if (type_is_ref(t->elem))
+        if (type_is_ref(t->elem)) {
             sb_printf(out, "TAURARO_OPTREF_DEFINE(%s, %s);\n", tprefix(E, t->elem), ctype(E, t->elem));
+            if (hashable_type(t->elem))
+                sb_printf(out, "TAURARO_OPTREF_HASH_DEFINE(%s, %s);\n", tprefix(E, t->elem),
+                          ctype(E, t->elem));
+        }
         break;
     default:
         break;

@@ -374,6 +374,14 @@ TAURARO_INLINE uint64_t tauraro_none_hash(void *v) { (void)v; return 0x2545F4914
     }                                                                                                \
     typedef int tauraro_opt_##P##_defined_
 
+/* ... and its hash, for kinds that have one (dict keys, tuples in keys) */
+#define TAURARO_OPTREF_HASH_DEFINE(P, T)                                                             \
+    TAURARO_INLINE_U uint64_t tauraro_opt_##P##_hash(T o)                                            \
+    {                                                                                                \
+        return o != NULL ? tauraro_##P##_hash(o) : tauraro_none_hash(NULL);                          \
+    }                                                                                                \
+    typedef int tauraro_opt_##P##_hash_defined_
+
 TAURARO_OPT_DEFINE(int, int64_t);
 TAURARO_OPT_DEFINE(float, double);
 TAURARO_OPT_DEFINE(bool, bool);

@@ -53,6 +53,7 @@ typedef struct Emit {
     PtrVec fins;      /* Fin*: enclosing try/finally statements, innermost last */
     int loops;        /* loop nesting depth */
     PtrVec types;     /* Type*: every type the program's C code names */
+    bool has_del;     /* some class defines __del__: destruction order is visible */
 } Emit;
 
 /* An enclosing `finally`: return/break/continue run it on their way out. */
@@ -575,6 +576,9 @@ static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
 static bool is_err_type(Type *t) { return t->kind == T_ERROR; }
 static const char *var_code(Symbol *sym) { return sym->cname; }
 static Func *find_method_e(ClassInfo *ci, const char *name);
+static bool owned_param(Emit *E, Func *fn, int i);
+static CVal pass_owned(Emit *E, CVal v);
+static void release_args(Emit *E, CVal *cv, int n);
 struct ForEach;
 static CVal foreach_elem(Emit *E, struct ForEach *fe, Type *t);
 
@@ -689,8 +693,12 @@ static CVal emit_binary_values(Emit *E, Expr *e, OpKind op, CVal a, Type *ta, CV
     if (e->fn) { /* a user class's operator method */
         Func *m = e->fn;
         CVal bb = coerce(E, b, tb, m->params[1]->type);
+        if (owned_param(E, m, 1))
+            bb = pass_owned(E, bb);
         const char *code = method_call_code(E, ta->cls, m, a.code, bb.code, true);
-        return raising(E, m->ret, code, managed(m->ret), pos);
+        CVal r = raising(E, m->ret, code, managed(m->ret), pos);
+        release_args(E, &bb, 1);
+        return r;
     }
     if (ta->kind == T_LIST && (op == OP_ADD || op == OP_MUL)) {
         if (op == OP_ADD)
@@ -815,8 +823,11 @@ static const char *compare_code(Emit *E, Expr *e, int i, OpKind op, CVal a, Type
         Type *tx = reflected ? tb : ta, *ty = reflected ? ta : tb;
         Type *cx = tx->kind == T_OPTIONAL ? tx->elem : tx;
         y = coerce(E, y, ty, m->params[1]->type);
+        if (owned_param(E, m, 1))
+            y = pass_owned(E, y);
         const char *call = method_call_code(E, cx->cls, m, x.code, y.code, true);
         CVal r = raising(E, prim(E, T_BOOL), call, false, e->pos);
+        release_args(E, &y, 1);
         bool negate = op == OP_NE && strcmp(m->name, "__ne__") != 0;
         return negate ? fmt(E, "!%s", r.code) : r.code;
     }
@@ -1089,6 +1100,37 @@ static const char *join_codes(Emit *E, CVal *v, int n, const char *first)
     return s;
 }
 
+/* Does parameter i of fn own its argument? Only where destruction order
+ * can be seen (some class has __del__): an object parameter then belongs
+ * to the callee's frame, which releases it first on return, as CPython. */
+static bool owned_param(Emit *E, Func *fn, int i)
+{
+    if (!E->has_del || (fn->cls && i == 0))
+        return false;
+    Type *t = fn->params[i]->type;
+    if (t->kind == T_OPTIONAL)
+        t = t->elem;
+    return t->kind == T_CLASS && !t->cls->builtin;
+}
+
+/* An argument for an owning parameter: a temporary moves into the call,
+ * anything else gets a new reference. */
+static CVal pass_owned(Emit *E, CVal v)
+{
+    if (v.owned) {
+        const char *name = uncast(v.code);
+        for (int j = 0; j < E->owned.n; j++)
+            if (!strcmp(((Temp *)E->owned.items[j])->name, name)) {
+                E->owned.items[j] = E->owned.items[--E->owned.n];
+                break;
+            }
+        return v; /* release_args forgets it after the call */
+    }
+    if (strcmp(v.code, "NULL") != 0)
+        line(E, "tauraro_incref(%s);", v.code);
+    return v;
+}
+
 /* The argument values of a call bound to fn's parameters from `first`;
  * *vals_out (if not NULL) receives them, to release temporaries after. */
 static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **vals_out, int *n_out);
@@ -1110,6 +1152,9 @@ static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **va
     }
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
     emit_args(E, vals, n, cv, want, true);
+    for (int i = 0; i < n; i++)
+        if (owned_param(E, fn, first + i))
+            cv[i] = pass_owned(E, cv[i]);
     if (vals_out) {
         *vals_out = cv;
         *n_out = n;
@@ -1117,12 +1162,22 @@ static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **va
     return join_codes(E, cv, n, NULL);
 }
 
-/* After a call: its temporary arguments die. */
+/* After a call: its temporary arguments die; those moved into the callee
+ * are forgotten. */
 static void release_args(Emit *E, CVal *cv, int n)
 {
-    for (int i = 0; i < n; i++)
-        if (cv[i].code)
+    for (int i = 0; i < n; i++) {
+        if (!cv[i].code || !cv[i].owned)
+            continue;
+        const char *name = uncast(cv[i].code);
+        bool held = false;
+        for (int j = 0; j < E->owned.n && !held; j++)
+            held = !strcmp(((Temp *)E->owned.items[j])->name, name);
+        if (held)
             release_now(E, cv[i]);
+        else
+            line(E, "%s = NULL;", name);
+    }
 }
 
 /* A call returning fn's type: into a temporary, or discarded. */
@@ -2830,7 +2885,7 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     /* a parameter the body assigns to owns its value from the start */
     for (int i = 0; i < fn->nparams; i++) {
         Symbol *p = fn->params[i];
-        if (p->assigned && is_ref(p->type))
+        if (p->assigned && is_ref(p->type) && !owned_param(E, fn, i))
             line(E, "%s(%s);", incref_fn(E, p->type), p->cname);
     }
     emit_block(E, is_main ? &E->p->module->body : &fn->def->body);
@@ -2859,7 +2914,8 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     }
     /* C must not warn about what the program never reads */
     for (int i = 0; i < fn->nparams; i++)
-        if (!fn->params[i]->used && !(fn->params[i]->assigned && is_ref(fn->params[i]->type)))
+        if (!fn->params[i]->used && !(fn->params[i]->assigned && is_ref(fn->params[i]->type)) &&
+            !owned_param(E, fn, i))
             sb_printf(out, "    (void)%s;\n", fn->params[i]->cname);
     for (int i = 0; i < fn->locals.n; i++) {
         Symbol *s = fn->locals.items[i];
@@ -2872,15 +2928,16 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     if (E->uses_end)
         sb_puts(out, "tr_end:;\n");
     E->body = out;
+    /* CPython's frame order: parameters, then locals */
+    for (int i = 0; i < fn->nparams; i++) {
+        Symbol *p = fn->params[i];
+        if ((p->assigned && is_ref(p->type)) || owned_param(E, fn, i))
+            line(E, "%s(%s);", decref_fn(E, p->type), p->cname);
+    }
     for (int i = 0; i < fn->locals.n; i++) {
         Symbol *s = fn->locals.items[i];
         if (s->kind == SYM_VAR && s->type && s->type->kind != T_ERROR)
             release_decl(E, s->cname, s->type);
-    }
-    for (int i = 0; i < fn->nparams; i++) {
-        Symbol *p = fn->params[i];
-        if (p->assigned && is_ref(p->type))
-            line(E, "%s(%s);", decref_fn(E, p->type), p->cname);
     }
     for (int i = 0; i < E->temps.n; i++) {
         Temp *t = E->temps.items[i];
@@ -3004,7 +3061,11 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
         sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_decref(%s) { tauraro_inst_decref(o); }\n",
                   P, typed(E, T, "o"));
     Func *eq = find_method_e(c, "__eq__");
-    if (eq && eq->nparams == 2)
+    if (eq && eq->nparams == 2 && owned_param(E, eq, 1))
+        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s)\n{\n    tauraro_incref(b);\n    return %s;\n}\n", P,
+                  typed(E, T, "a"), typed(E, T, "b"),
+                  call_on(E, c, eq, "a", fmt(E, "(%s)b", ctype(E, eq->params[1]->type))));
+    else if (eq && eq->nparams == 2)
         sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s) { return %s; }\n", P,
                   typed(E, T, "a"), typed(E, T, "b"),
                   call_on(E, c, eq, "a", fmt(E, "(%s)b", ctype(E, eq->params[1]->type))));
@@ -3012,7 +3073,11 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
         sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s) { return a == b; }\n", P,
                   typed(E, T, "a"), typed(E, T, "b"));
     Func *lt = find_method_e(c, "__lt__");
-    if (lt && lt->nparams == 2)
+    if (lt && lt->nparams == 2 && owned_param(E, lt, 1))
+        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s)\n{\n    tauraro_incref(b);\n    return %s;\n}\n", P,
+                  typed(E, T, "a"), typed(E, T, "b"),
+                  call_on(E, c, lt, "a", fmt(E, "(%s)b", ctype(E, lt->params[1]->type))));
+    else if (lt && lt->nparams == 2)
         sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s) { return %s; }\n", P,
                   typed(E, T, "a"), typed(E, T, "b"),
                   call_on(E, c, lt, "a", fmt(E, "(%s)b", ctype(E, lt->params[1]->type))));
@@ -3271,6 +3336,9 @@ void emit_program(Compiler *c, Program *p, StrBuf *out)
     E.c = c;
     E.p = p;
     E.handler = "tr_end";
+    for (int i = 0; i < p->classes.n; i++)
+        if (find_method_e(p->classes.items[i], "__del__"))
+            E.has_del = true;
     StrBuf funcs = {0}, protos = {0}, structs = {0}, classdefs = {0}, elemprotos = {0};
     for (int i = 0; i < p->funcs.n; i++)
         emit_function(&E, p->funcs.items[i], &funcs);

@@ -1890,13 +1890,14 @@ static Type *check_bmethod(Sema *s, Expr *e, Type *recv)
             for (j = 0; j < np && !nth_name(sig->names, j, a->name); j++)
                 ;
             if (j == np || (sig->id == BM_SORT ? false : j < sig->required)) {
-                check_expr(s, a->value, NULL);
-                if (!strcmp(a->name, "key"))
+                if (!strcmp(a->name, "key")) {
                     ERR(s, a->pos, "key= arguments are not supported (sort a list of tuples "
                                    "instead)");
-                else
+                } else {
+                    check_expr(s, a->value, NULL);
                     ERR(s, a->pos, "%s() got an unexpected keyword argument '%s'", f->v.name,
                         a->name);
+                }
                 continue;
             }
         } else if (sig->id == BM_SORT) {
@@ -2799,6 +2800,28 @@ static void check_func(Sema *s, Func *fn)
     s->bound = saved_bound;
 }
 
+/* An override is called through the base class's function pointer: it
+ * must take and return the same types. */
+static void check_overrides(Sema *s, ClassInfo *ci)
+{
+    if (!ci->base || ci->base->builtin)
+        return;
+    for (int i = 0; i < ci->methods.n; i++) {
+        Func *m = ci->methods.items[i];
+        if (!strcmp(m->name, "__init__") || !strcmp(m->name, "__del__"))
+            continue;
+        Func *bm = find_method(ci->base, m->name);
+        if (!bm)
+            continue;
+        bool same = m->nparams == bm->nparams && m->ret == bm->ret;
+        for (int j = 1; same && j < m->nparams; j++)
+            same = m->params[j]->type == bm->params[j]->type;
+        if (!same)
+            ERR(s, m->def->pos, "method '%s' of '%s' must take and return the same types as "
+                                "in '%s'", m->name, ci->name, bm->cls->name);
+    }
+}
+
 static void check_module(Sema *s, Module *m)
 {
     Program *p = s->p;
@@ -2837,6 +2860,8 @@ static void check_module(Sema *s, Module *m)
     main->check_state = 2;
     for (int i = 0; i < p->funcs.n; i++)
         check_func(s, p->funcs.items[i]);
+    for (int i = 0; i < p->classes.n; i++)
+        check_overrides(s, p->classes.items[i]);
 }
 
 Program *sema_check(Compiler *c, Module *m)

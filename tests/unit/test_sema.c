@@ -167,6 +167,40 @@ static void test_type_errors(void **state)
     expect_error("x = 5\ny = x.foo\n", 2, 5, "'int' object has no attribute 'foo'");
 }
 
+static void test_class_errors(void **state)
+{
+    (void)state;
+    const char *pt = "class P:\n    def __init__(self, x: int) -> None:\n        self.x = x\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%sp = P(1)\nprint(p.z)\n", pt);
+    expect_error(buf, 5, 7, "'P' object has no attribute 'z'");
+    snprintf(buf, sizeof buf, "%sp = P(1)\np.scale(2)\n", pt);
+    expect_error(buf, 5, 1, "'P' object has no attribute 'scale'");
+    snprintf(buf, sizeof buf, "%sp = P('a')\n", pt);
+    expect_error(buf, 4, 7, "argument 'x' of '__init__' must be int, not str");
+    snprintf(buf, sizeof buf, "%sp = P(1)\np.x = 'a'\n", pt);
+    expect_error(buf, 5, 1, "cannot assign str to field 'x' of type int");
+    expect_error("class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n", 5, 12,
+                 "multiple inheritance is not supported");
+    expect_error("class A:\n    def f(self) -> int:\n        return 1\n"
+                 "class B(A):\n    def f(self) -> str:\n        return 'b'\n", 5, 9,
+                 "method 'f' of 'B' must take and return the same types as in 'A'");
+    expect_error("class E(Exception):\n    pass\nraise 5\n", 3, 7,
+                 "exceptions must derive from Exception, not 'int'");
+    expect_error("raise\n", 1, 1, "a bare 'raise' is only supported inside an except clause");
+    expect_error("try:\n    pass\nexcept int:\n    pass\n", 3, 8,
+                 "except needs an exception class, not 'int'");
+    expect_error("x = [1, 'a']\n", 1, 9, "list items must have one type (int and str)");
+    expect_error("x = []\n", 1, 5,
+                 "cannot infer the element type of an empty list (annotate the variable, e.g. "
+                 "'xs: list[int] = []')");
+    expect_error("d = {1.5: 'a'}\n", 1, 5,
+                 "dict keys must be int, str, bool or tuples of them, not 'float'");
+    expect_error("t = (1, 2)\nt[0] = 3\n", 2, 1, "'tuple' object does not support item assignment");
+    expect_error("xs = [1]\nxs.sort(key=len)\n", 2, 9,
+                 "key= arguments are not supported (sort a list of tuples instead)");
+}
+
 static void test_unsupported(void **state)
 {
     (void)state;
@@ -188,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_name_errors),
         cmocka_unit_test(test_call_errors),
         cmocka_unit_test(test_type_errors),
+        cmocka_unit_test(test_class_errors),
         cmocka_unit_test(test_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3060,33 +3060,26 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
     else
         sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_decref(%s) { tauraro_inst_decref(o); }\n",
                   P, typed(E, T, "o"));
-    Func *eq = find_method_e(c, "__eq__");
-    if (eq && eq->nparams == 2 && owned_param(E, eq, 1))
-        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s)\n{\n    tauraro_incref(b);\n    return %s;\n}\n", P,
-                  typed(E, T, "a"), typed(E, T, "b"),
-                  call_on(E, c, eq, "a", fmt(E, "(%s)b", ctype(E, eq->params[1]->type))));
-    else if (eq && eq->nparams == 2)
-        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s) { return %s; }\n", P,
-                  typed(E, T, "a"), typed(E, T, "b"),
-                  call_on(E, c, eq, "a", fmt(E, "(%s)b", ctype(E, eq->params[1]->type))));
-    else
-        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s, %s) { return a == b; }\n", P,
+    const char *fallback[2] = {
+        "return a == b;", /* identity, as object.__eq__ */
+        fmt(E, "(void)a;\n    (void)b;\n    tauraro_raise_msg(&tauraro_cls_TypeError, \"'<' not "
+               "supported between instances of '%s' and '%s'\");\n    return false;",
+            c->name, c->name),
+    };
+    for (int k = 0; k < 2; k++) {
+        Func *m = find_method_e(c, k ? "__lt__" : "__eq__");
+        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_%s(%s, %s)\n{\n    ", P, k ? "lt" : "eq",
                   typed(E, T, "a"), typed(E, T, "b"));
-    Func *lt = find_method_e(c, "__lt__");
-    if (lt && lt->nparams == 2 && owned_param(E, lt, 1))
-        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s)\n{\n    tauraro_incref(b);\n    return %s;\n}\n", P,
-                  typed(E, T, "a"), typed(E, T, "b"),
-                  call_on(E, c, lt, "a", fmt(E, "(%s)b", ctype(E, lt->params[1]->type))));
-    else if (lt && lt->nparams == 2)
-        sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s) { return %s; }\n", P,
-                  typed(E, T, "a"), typed(E, T, "b"),
-                  call_on(E, c, lt, "a", fmt(E, "(%s)b", ctype(E, lt->params[1]->type))));
-    else
-        sb_printf(out,
-                  "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s)\n{\n    (void)a;\n    (void)b;\n"
-                  "    tauraro_raise_msg(&tauraro_cls_TypeError, \"'<' not supported between "
-                  "instances of '%s' and '%s'\");\n    return false;\n}\n",
-                  P, typed(E, T, "a"), typed(E, T, "b"), c->name, c->name);
+        if (m && m->nparams == 2) {
+            if (owned_param(E, m, 1)) /* the method's parameter takes a reference */
+                sb_puts(out, "tauraro_incref(b);\n    ");
+            sb_printf(out, "return %s;",
+                      call_on(E, c, m, "a", fmt(E, "(%s)b", ctype(E, m->params[1]->type))));
+        } else {
+            sb_puts(out, fallback[k]);
+        }
+        sb_puts(out, "\n}\n");
+    }
     sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s) { tauraro_inst_repr_sb(sb, o); }\n",
               P, typed(E, T, "o"));
     sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s) { return tauraro_inst_hash(o); }\n\n",

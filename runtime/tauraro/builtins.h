@@ -74,22 +74,26 @@ static inline tauraro_str_t *tauraro_str_max_char(tauraro_str_t *s)
 
 /* s.startswith(prefix, start, end) / s.endswith(suffix, start, end): the
  * test applies to s[start:end]. */
-TAURARO_FUNC bool tauraro_str_startswith_range(tauraro_str_t *s, tauraro_str_t *prefix,
-                                               int64_t start, int64_t end)
+TAURARO_FUNC bool tauraro_str_affix_range_(tauraro_str_t *s, tauraro_str_t *affix, int64_t start,
+                                          int64_t end, bool prefix)
 {
     tauraro_str_t *part = tauraro_str_slice(s, start, end, 1);
-    bool r = part != NULL && tauraro_str_startswith(part, prefix);
+    bool r = part != NULL && (prefix ? tauraro_str_startswith(part, affix)
+                                     : tauraro_str_endswith(part, affix));
     tauraro_str_decref(part);
     return r;
 }
 
-TAURARO_FUNC bool tauraro_str_endswith_range(tauraro_str_t *s, tauraro_str_t *suffix,
-                                             int64_t start, int64_t end)
+TAURARO_INLINE bool tauraro_str_startswith_range(tauraro_str_t *s, tauraro_str_t *prefix,
+                                                 int64_t start, int64_t end)
 {
-    tauraro_str_t *part = tauraro_str_slice(s, start, end, 1);
-    bool r = part != NULL && tauraro_str_endswith(part, suffix);
-    tauraro_str_decref(part);
-    return r;
+    return tauraro_str_affix_range_(s, prefix, start, end, true);
+}
+
+TAURARO_INLINE bool tauraro_str_endswith_range(tauraro_str_t *s, tauraro_str_t *suffix,
+                                               int64_t start, int64_t end)
+{
+    return tauraro_str_affix_range_(s, suffix, start, end, false);
 }
 
 /* hash of a float (tuple keys holding floats): equal to the int's for

@@ -504,3 +504,16 @@ void ast_dump_module(StrBuf *b, Module *m)
         dump_stmt(b, m->body.items[i]);
     sb_putc(b, ')');
 }
+
+bool ast_int_constant(Expr *e, int64_t *v)
+{
+    if (e->kind == E_INT) {
+        *v = e->v.ival;
+        return true;
+    }
+    if (e->kind == E_UNARY && e->op == OP_NEG && e->lhs->kind == E_INT) {
+        *v = -e->lhs->v.ival;
+        return true;
+    }
+    return false;
+}

@@ -377,6 +377,8 @@ Expr *ast_expr(Compiler *c, ExprKind kind, SrcPos pos);
 Expr *ast_binary(Compiler *c, OpKind op, Expr *l, Expr *r, SrcPos pos);
 Expr *ast_unary(Compiler *c, OpKind op, Expr *e, SrcPos pos);
 Stmt *ast_stmt(Compiler *c, StmtKind kind, SrcPos pos);
+/* Is e an integer constant (`3`, `-1`)? Its value goes to *v. */
+bool ast_int_constant(Expr *e, int64_t *v);
 
 /* Parse a whole file into a Module. Returns NULL after reporting errors. */
 Module *parse_module(Compiler *c);

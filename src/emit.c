@@ -582,18 +582,6 @@ static void release_args(Emit *E, CVal *cv, int n);
 struct ForEach;
 static CVal foreach_elem(Emit *E, struct ForEach *fe, Type *t);
 
-static bool small_int_literal(Expr *e, int64_t *v)
-{
-    if (e->kind == E_INT) {
-        *v = e->v.ival;
-        return true;
-    }
-    if (e->kind == E_UNARY && e->op == OP_NEG && e->lhs->kind == E_INT) {
-        *v = -e->lhs->v.ival;
-        return true;
-    }
-    return false;
-}
 
 /* ------------------------------------------------------------------ */
 /* Expressions                                                          */
@@ -929,6 +917,16 @@ static void assign_temp(Emit *E, Temp *t, Expr *e, bool fresh)
     CVal v = coerce(E, emit_expr(E, e), e->type, t->type);
     put_ref(E, t->name, v, t->type, fresh && strcmp(E->handler, "tr_end") != 0);
 }
+/* A temporary holding an expression's result: owned when it counts. */
+static CVal result_temp(Emit *E, Temp *r)
+{
+    if (is_ref(r->type)) {
+        vec_push(&E->c->arena, &E->owned, r);
+        return (CVal){r->name, true};
+    }
+    return borrowed(r->name);
+}
+
 /* `a and b` / `a or b` returning an operand. */
 static CVal emit_boolop(Emit *E, Expr *e)
 {
@@ -970,11 +968,7 @@ static CVal emit_boolop(Emit *E, Expr *e)
     release_owned(E, mark);
     E->indent--;
     line(E, "}");
-    if (is_ref(t)) {
-        vec_push(&E->c->arena, &E->owned, r);
-        return (CVal){r->name, true};
-    }
-    return borrowed(r->name);
+    return result_temp(E, r);
 }
 
 static CVal emit_ifexp(Emit *E, Expr *e)
@@ -994,11 +988,7 @@ static CVal emit_ifexp(Emit *E, Expr *e)
     release_owned(E, mark);
     E->indent--;
     line(E, "}");
-    if (is_ref(t)) {
-        vec_push(&E->c->arena, &E->owned, r);
-        return (CVal){r->name, true};
-    }
-    return borrowed(r->name);
+    return result_temp(E, r);
 }
 
 /* format(v, spec) for an f-string field. */
@@ -1567,7 +1557,7 @@ static void foreach_begin(Emit *E, Expr *it, ForEach *fe)
         const char *stop = to_temp(E, int_t, emit_expr(E, n > 1 ? arg(it, 1)->value : a0).code,
                                    false).code;
         int64_t step = 1;
-        bool const_step = n < 3 || small_int_literal(arg(it, 2)->value, &step);
+        bool const_step = n < 3 || ast_int_constant(arg(it, 2)->value, &step);
         const char *stepc = n < 3 ? "1" : const_step ? int_literal(E, step)
                             : to_temp(E, int_t, emit_expr(E, arg(it, 2)->value).code, false).code;
         Temp *i = new_temp(E, int_t);
@@ -1856,7 +1846,8 @@ static CVal emit_index(Emit *E, Expr *e)
                        e->pos);
     }
     if (ct->kind == T_TUPLE) {
-        int64_t i = ix->kind == E_INT ? ix->v.ival : -ix->lhs->v.ival;
+        int64_t i = 0;
+        ast_int_constant(ix, &i);
         if (i < 0)
             i += ct->nitems;
         return borrowed(fmt(E, "%s.f%d", s.code, (int)i));

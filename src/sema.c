@@ -1660,19 +1660,6 @@ static Type *check_dictcomp(Sema *s, Expr *e, Type *expect)
     return set_type(e, dict_type(s, e, k, v));
 }
 
-/* A constant index of a tuple: t[0], t[-1]. */
-static bool const_index(Expr *x, int64_t *v)
-{
-    if (x->kind == E_INT) {
-        *v = x->v.ival;
-        return true;
-    }
-    if (x->kind == E_UNARY && x->op == OP_NEG && x->lhs->kind == E_INT) {
-        *v = -x->lhs->v.ival;
-        return true;
-    }
-    return false;
-}
 
 static bool int_like(Type *t) { return t->kind == T_INT || t->kind == T_BOOL; }
 
@@ -1711,7 +1698,7 @@ static Type *subscript_type(Sema *s, Expr *e, bool store)
             ERR(s, e->pos, "'tuple' object does not support item assignment");
             return prim(s, T_ERROR);
         }
-        if (!const_index(e->rhs, &i)) {
+        if (!ast_int_constant(e->rhs, &i)) {
             ERR(s, e->rhs->pos, "tuple indices must be integer constants");
             return prim(s, T_ERROR);
         }

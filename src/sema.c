@@ -386,8 +386,16 @@ static Type *resolve_type(Sema *s, Expr *e)
         return resolve_named(s, e->v.name, e);
     case E_NONE:
         return prim(s, T_NONE);
-    case E_STR: /* forward reference "Node" */
-        return resolve_named(s, arena_strndup(&s->c->arena, e->v.str.s, (size_t)e->v.str.len), e);
+    case E_STR: { /* forward reference: "Node", "Node | None", "list[Node]" */
+        Expr *x = parse_expr_text(s->c, e->v.str.s, e->v.str.len, e->pos);
+        if (!x)
+            return prim(s, T_ERROR);
+        if (x->kind == E_STR) {
+            ERR(s, e->pos, "invalid type annotation");
+            return prim(s, T_ERROR);
+        }
+        return resolve_type(s, x);
+    }
     case E_INDEX:
         return resolve_subscript(s, e);
     case E_BINARY:

@@ -82,6 +82,7 @@ static void test_inference(void **state)
     expect_global("x = max(1, 2, 3)\n", "x", "int");
     expect_global("x = 'abc'[1:]\n", "x", "str");
     expect_global("x = range(3)\n", "x", "list[int]");
+    expect_global("x: \"list[int] | None\" = None\n", "x", "list[int] | None");
     expect_global("x = [1, 2, 3]\n", "x", "list[int]");
     expect_global("x = [[1], []]\n", "x", "list[list[int]]");
     expect_global("x = {'a': [1.5]}\n", "x", "dict[str, list[float]]");

@@ -1924,7 +1924,7 @@ static CVal emit_tuple_display(Emit *E, Expr *e)
 }
 
 /* s.method(...), xs.method(...), d.method(...) */
-static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
+static CVal emit_bmethod(Emit *E, Expr *e)
 {
     Expr *f = e->lhs;
     Type *rt = f->lhs->type;
@@ -2073,7 +2073,6 @@ static CVal emit_bmethod(Emit *E, Expr *e, bool discard)
     }
 #undef A
 #undef OPT
-    (void)discard;
     diag_error(E->c, e->pos, "this method is not supported by the C backend yet");
     return borrowed("0");
 }
@@ -2085,7 +2084,7 @@ static CVal emit_call(Emit *E, Expr *e, bool discard)
     case CALL_METHOD: return emit_method_call(E, e, discard);
     case CALL_SUPER: return emit_super_call(E, e, discard);
     case CALL_CTOR: return emit_ctor(E, e);
-    case CALL_BMETHOD: return emit_bmethod(E, e, discard);
+    case CALL_BMETHOD: return emit_bmethod(E, e);
     case CALL_BUILTIN: return emit_builtin(E, e);
     default:
         diag_error(E->c, e->pos, "this call is not supported by the C backend yet");
@@ -2289,7 +2288,6 @@ static void emit_augassign(Emit *E, Stmt *st)
     Expr *t = st->target;
     Type *tt = t->type;
     Expr fake = *t;
-    fake.fn = t->fn;
     fake.pos = st->pos;
     fake.type = t->fn ? t->fn->ret : type_arith(E->c, st->op, tt, st->expr->type);
     if (!fake.type) /* list += list / list *= int */

@@ -1214,7 +1214,18 @@ static Type *check_call(Sema *s, Expr *e)
         Symbol *sym = lookup(s, f->v.name, f->pos);
         if (!sym) {
             check_args_only(s, e);
-            ERR(s, f->pos, "name '%s' is not defined", f->v.name);
+            static const char *const membuiltins[] = {
+                "allocate", "allocate_aligned", "free", "create_arena", "reset_arena",
+                "destroy_arena", "memory_stats",
+            };
+            bool mem = false;
+            for (size_t i = 0; i < sizeof membuiltins / sizeof membuiltins[0]; i++)
+                mem |= !strcmp(membuiltins[i], f->v.name);
+            if (mem)
+                ERR(s, f->pos, "%s() is not supported yet: manual and arena memory are not "
+                               "implemented in this version", f->v.name);
+            else
+                ERR(s, f->pos, "name '%s' is not defined", f->v.name);
             return set_type(e, prim(s, T_ERROR));
         }
         f->sym = sym;

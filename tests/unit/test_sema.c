@@ -208,6 +208,9 @@ static void test_unsupported(void **state)
     expect_error("f = lambda x: x\n", 1, 5, "lambda expressions are not supported");
     expect_error("def f(*args: int) -> None:\n    pass\n", 1, 7, "*args parameters are not supported");
     expect_error("import os\n", 1, 1, "import of module 'os' is not supported (only 'typing')");
+    expect_error("b = allocate(16)\n", 1, 5,
+                 "allocate() is not supported yet: manual and arena memory are not implemented "
+                 "in this version");
     expect_error("@cache\ndef f() -> None:\n    pass\n", 1, 2,
                  "decorator 'cache' is not supported (only @auto_memory, @manual_memory, @arena_memory)");
     expect_error("def f() -> None:\n    nonlocal x\n", 2, 5, "nonlocal is not supported");

@@ -3,7 +3,7 @@
  *
  * Python 3.11's semantics, code point by code point for non-ASCII text: the
  * Unicode tables (unicase.h, generated from CPython 3.11 / Unicode 14 by
- * tools/gen_unicase.py) give the full case mappings (ß.upper() == "SS"), the
+ * runtime/tools/gen_unicase.py) give the full case mappings (ß.upper() == "SS"), the
  * final-sigma rule of lower(), and isalpha/isdecimal/isdigit/isnumeric/
  * islower/isupper for all of Unicode. ASCII strings take byte-wise paths.
  *

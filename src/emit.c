@@ -575,6 +575,7 @@ static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
 
 static bool is_err_type(Type *t) { return t->kind == T_ERROR; }
 static const char *var_code(Symbol *sym) { return sym->cname; }
+static void emit_bound_check(Emit *E, Expr *e);
 static Func *find_method_e(ClassInfo *ci, const char *name);
 static bool owned_param(Emit *E, Func *fn, int i);
 static CVal pass_owned(Emit *E, CVal v);
@@ -2294,6 +2295,13 @@ static void emit_augassign(Emit *E, Stmt *st)
         fake.type = tt;
     if (t->kind == E_NAME) {
         t->sym->used = true;
+        if (t->check_bound && managed(tt))
+            emit_bound_check(E, t);
+        if (tt->kind == T_STR && st->op == OP_ADD) { /* grows in place when unshared */
+            CVal b = emit_expr(E, st->expr);
+            line(E, "tauraro_str_iadd(&%s, %s);", var_code(t->sym), b.code);
+            return;
+        }
         CVal a = borrowed(var_code(t->sym));
         if (has_call(st->expr))
             a = stabilize(E, a, tt);

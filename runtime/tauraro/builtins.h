@@ -96,6 +96,42 @@ TAURARO_INLINE bool tauraro_str_endswith_range(tauraro_str_t *s, tauraro_str_t *
     return tauraro_str_affix_range_(s, suffix, start, end, false);
 }
 
+/* s += t. When the variable holds the only reference to s, s grows in
+ * place (amortised, like CPython's in-place concatenation), so building a
+ * string piece by piece stays linear; otherwise a new str replaces it.
+ * *ps holds an owned reference. */
+TAURARO_FUNC void tauraro_str_iadd(tauraro_str_t **ps, tauraro_str_t *t)
+{
+    tauraro_str_t *s = *ps;
+    if (t->len == 0)
+        return;
+    if (s != t && s->hdr.strategy == TAURARO_AUTO && s->hdr.rc == 1 &&
+        s->data == tauraro_str_wdata(s) && s->len <= INT64_MAX / 4 - t->len) {
+        int64_t len = s->len + t->len;
+        size_t need = sizeof(tauraro_str_t) + (size_t)len + 1;
+        size_t have = tauraro_heap_size(s);
+        if (have < need) {
+            size_t want = need + need / 2; /* room for the next appends */
+            tauraro_stats.auto_bytes -= (int64_t)have;
+            s = (tauraro_str_t *)tauraro_realloc(s, want);
+            tauraro_stats.auto_bytes += (int64_t)tauraro_heap_size(s);
+        }
+        char *d = tauraro_str_wdata(s);
+        memcpy(d + s->len, t->data, (size_t)t->len);
+        d[len] = '\0';
+        s->data = d;
+        s->len = len;
+        s->nchars += t->nchars;
+        *ps = s;
+        return;
+    }
+    tauraro_str_t *r = tauraro_str_concat(s, t);
+    if (r == NULL)
+        return;
+    tauraro_str_decref(s);
+    *ps = r;
+}
+
 /* hash of a float (tuple keys holding floats): equal to the int's for
  * integral values, as in Python */
 TAURARO_INLINE uint64_t tauraro_float_hash(double v)

@@ -884,8 +884,14 @@ static CVal emit_compare(Emit *E, Expr *e)
         if (has_call(y))
             a = stabilize(E, a, x->type);
         CVal b = emit_expr(E, y);
-        return borrowed(compare_code(E, e, 0, (OpKind)(intptr_t)e->ops.items[0], a, x->type, b,
-                                     y->type));
+        CVal r = borrowed(compare_code(E, e, 0, (OpKind)(intptr_t)e->ops.items[0], a, x->type, b,
+                                       y->type));
+        if (a.owned || b.owned) { /* temporaries die once compared */
+            r = stabilize(E, r, prim(E, T_BOOL));
+            release_now(E, a);
+            release_now(E, b);
+        }
+        return r;
     }
     /* a < b < c: each operand evaluated once, stop at the first false */
     Temp *r = new_temp(E, prim(E, T_BOOL));
@@ -1109,13 +1115,21 @@ static bool owned_param(Emit *E, Func *fn, int i)
 static CVal pass_owned(Emit *E, CVal v)
 {
     if (v.owned) {
+        /* hand the reference over before the call: if the call raises, the
+         * callee has already released it */
         const char *name = uncast(v.code);
-        for (int j = 0; j < E->owned.n; j++)
-            if (!strcmp(((Temp *)E->owned.items[j])->name, name)) {
+        for (int j = 0; j < E->owned.n; j++) {
+            Temp *t = E->owned.items[j];
+            if (!strcmp(t->name, name)) {
                 E->owned.items[j] = E->owned.items[--E->owned.n];
-                break;
+                Temp *m = new_temp(E, t->type);
+                m->borrowed = true;
+                line(E, "%s = %s;", m->name, t->name);
+                line(E, "%s = %s;", t->name, zero_of(E, t->type));
+                return borrowed(v.code == name ? m->name : fmt(E, "((%s)%s)", ctype(E, t->type), m->name));
             }
-        return v; /* release_args forgets it after the call */
+        }
+        return v;
     }
     if (strcmp(v.code, "NULL") != 0)
         line(E, "tauraro_incref(%s);", v.code);
@@ -1925,6 +1939,8 @@ static CVal emit_tuple_display(Emit *E, Expr *e)
 }
 
 /* s.method(...), xs.method(...), d.method(...) */
+static CVal emit_bmethod_value(Emit *E, Expr *e, CVal *a, int n, CVal r);
+
 static CVal emit_bmethod(Emit *E, Expr *e)
 {
     Expr *f = e->lhs;
@@ -1956,6 +1972,24 @@ static CVal emit_bmethod(Emit *E, Expr *e)
     for (int i = 0; i < n; i++)
         if (!vals[i])
             a[i] = borrowed(NULL);
+    CVal res = emit_bmethod_value(E, e, a, n, r);
+    /* temporaries die once the method returns, unless the result is
+     * borrowed from one of them (dict.get's default, list.get) */
+    if (e->builtin != BM_GET && (res.owned || !managed(e->type))) {
+        if (!res.owned && strcmp(res.code, "NULL") != 0)
+            res = stabilize(E, res, e->type);
+        for (int i = 0; i < n; i++)
+            if (a[i].code)
+                release_now(E, a[i]);
+        release_now(E, r);
+    }
+    return res;
+}
+
+static CVal emit_bmethod_value(Emit *E, Expr *e, CVal *a, int n, CVal r)
+{
+    (void)n;
+    Type *rt = e->lhs->lhs->type;
     const char *x = r.code;
     Type *t = e->type;
     SrcPos pos = e->pos;

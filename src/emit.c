@@ -2883,6 +2883,16 @@ static void signature(Emit *E, StrBuf *b, Func *fn, bool proto)
         sb_puts(b, " __attribute__((unused))");
 }
 
+/* A frame variable at the function's exit: released, or kept alive by the
+ * pending exception. */
+static void release_frame_var(Emit *E, const char *name, Type *t, bool keep)
+{
+    if (keep && t->kind != T_TUPLE)
+        line(E, "tauraro_exc_keep(%s, (void (*)(void *))(void (*)(void))%s);", name, decref_fn(E, t));
+    else
+        line(E, "%s(%s);", decref_fn(E, t), name);
+}
+
 static void release_decl(Emit *E, const char *name, Type *t)
 {
     if (!t)
@@ -2959,17 +2969,29 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
     if (E->uses_end)
         sb_puts(out, "tr_end:;\n");
     E->body = out;
-    /* CPython's frame order: parameters, then locals */
-    for (int i = 0; i < fn->nparams; i++) {
-        Symbol *p = fn->params[i];
-        if ((p->assigned && is_ref(p->type)) || owned_param(E, fn, i))
-            line(E, "%s(%s);", decref_fn(E, p->type), p->cname);
+    /* CPython's frame order: parameters, then locals. Where destruction is
+     * visible, a frame left by an exception hands its variables to the
+     * exception, which releases them when it goes (as CPython's traceback
+     * keeps the frame alive). */
+    bool keep = E->has_del && !is_main && E->uses_end;
+    for (int pass = keep ? 0 : 1; pass < 2; pass++) {
+        if (keep)
+            line(E, pass == 0 ? "if (TAURARO_EXC_PENDING()) {" : "} else {");
+        E->indent += keep;
+        for (int i = 0; i < fn->nparams; i++) {
+            Symbol *p = fn->params[i];
+            if ((p->assigned && is_ref(p->type)) || owned_param(E, fn, i))
+                release_frame_var(E, p->cname, p->type, pass == 0);
+        }
+        for (int i = 0; i < fn->locals.n; i++) {
+            Symbol *s = fn->locals.items[i];
+            if (s->kind == SYM_VAR && s->type && s->type->kind != T_ERROR && managed(s->type))
+                release_frame_var(E, s->cname, s->type, pass == 0);
+        }
+        E->indent -= keep;
     }
-    for (int i = 0; i < fn->locals.n; i++) {
-        Symbol *s = fn->locals.items[i];
-        if (s->kind == SYM_VAR && s->type && s->type->kind != T_ERROR)
-            release_decl(E, s->cname, s->type);
-    }
+    if (keep)
+        line(E, "}");
     for (int i = 0; i < E->temps.n; i++) {
         Temp *t = E->temps.items[i];
         if (!t->borrowed)
@@ -3025,7 +3047,7 @@ static void class_decls(Emit *E, ClassInfo *c, StrBuf *structs, StrBuf *protos)
     sb_printf(structs, "struct %s {\n    tauraro_obj_t hdr;\n    const tauraro_class_t *cls;\n",
               c->cname);
     if (c->is_exception)
-        sb_puts(structs, "    tauraro_str_t *msg;\n");
+        sb_puts(structs, "    tauraro_str_t *msg;\n    tauraro_keepalive_t *keep;\n");
     for (int i = 0; i < c->fields.n; i++) {
         Symbol *f = c->fields.items[i];
         sb_printf(structs, "    %s;\n", typed(E, ctype(E, f->type), f->cname));
@@ -3229,7 +3251,11 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
         sb_printf(out, "    %s((%s *)self%s);\n", init->cname, self_class(init)->cname,
                   args.data ? args.data : "");
         sb_puts(out, "    if (TAURARO_EXC_PENDING()) {\n");
-        sb_printf(out, "        tauraro_%s_decref(self);\n        return NULL;\n    }\n", P);
+        if (E->has_del) /* __init__'s frame, with self, lives on in the exception */
+            sb_printf(out, "        tauraro_exc_keep(self, (void (*)(void *))(void (*)(void))tauraro_%s_decref);\n", P);
+        else
+            sb_printf(out, "        tauraro_%s_decref(self);\n", P);
+        sb_puts(out, "        return NULL;\n    }\n");
     }
     sb_free(&args);
     sb_puts(out, "    return self;\n}\n\n");

@@ -53,10 +53,22 @@ TAURARO_DATA const tauraro_class_t tauraro_cls_AttributeError = { "AttributeErro
 
 typedef struct tauraro_str tauraro_str_t;
 
+/* Objects an exception keeps alive: the variables of the frames it went
+ * through, released when the exception itself goes (as CPython's traceback
+ * holds those frames). */
+typedef struct tauraro_keepalive {
+    size_t len, cap;
+    struct tauraro_kept {
+        void *obj;
+        void (*release)(void *);
+    } *items;
+} tauraro_keepalive_t;
+
 typedef struct tauraro_exc {          /* user exception classes embed this first */
     tauraro_obj_t hdr;
     const tauraro_class_t *cls;
     struct tauraro_str *msg;          /* str(e); never NULL (empty str when no message) */
+    tauraro_keepalive_t *keep;        /* frame variables kept alive; NULL: none */
 } tauraro_exc_t;
 
 /* The pending exception, NULL if none. */
@@ -127,6 +139,7 @@ TAURARO_FUNC tauraro_exc_t *tauraro_exc_new(const tauraro_class_t *cls, tauraro_
 {
     tauraro_exc_t *e = (tauraro_exc_t *)tauraro_alloc_rc(sizeof *e, TAURARO_TAG_EXC);
     e->cls = cls;
+    e->keep = NULL;
     if (msg == NULL) {
         e->msg = &tauraro_str_empty;
     } else if (msg->hdr.strategy == TAURARO_AUTO || msg->hdr.strategy == TAURARO_STATIC) {
@@ -223,7 +236,42 @@ TAURARO_FUNC void tauraro_exc_decref(tauraro_exc_t *e)
             break;
         }
     tauraro_str_decref(e->msg);
+    tauraro_keepalive_t *k = e->keep;
     tauraro_obj_release(e);
+    if (k != NULL) { /* the frames' variables, innermost frame first */
+        for (size_t i = 0; i < k->len; i++)
+            k->items[i].release(k->items[i].obj);
+        free(k->items);
+        free(k);
+    }
+}
+
+/* A frame that the pending exception leaves hands its variable obj over:
+ * it is released with the exception (now if nothing is pending). */
+TAURARO_FUNC void tauraro_exc_keep(void *obj, void (*release)(void *))
+{
+    tauraro_exc_t *e = tauraro_cur_exc;
+    if (obj == NULL)
+        return;
+    if (e == NULL) {
+        release(obj);
+        return;
+    }
+    tauraro_keepalive_t *k = e->keep;
+    if (k == NULL) {
+        k = (tauraro_keepalive_t *)tauraro_alloc(sizeof *k);
+        k->len = k->cap = 0;
+        k->items = NULL;
+        e->keep = k;
+    }
+    if (k->len == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 8;
+        k->items = (struct tauraro_kept *)tauraro_realloc(
+            k->items, tauraro_size_mul(k->cap, sizeof *k->items));
+    }
+    k->items[k->len].obj = obj;
+    k->items[k->len].release = release;
+    k->len++;
 }
 
 /* Record the frame the pending exception is leaving (func: "<module>" for

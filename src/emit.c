@@ -1376,8 +1376,18 @@ static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
     if (n == 1) /* min(list): borrowed from the list */
         return raising(E, t, fmt(E, "%s(%s)", op_fn(E, t0, is_min ? "min" : "max"), cv[0].code),
                        false, e->pos);
-    const char *kind = t->kind == T_FLOAT ? "float" : t->kind == T_STR ? "str" : "int";
     const char *acc = cv[0].code;
+    if (t->kind == T_TUPLE || t->kind == T_LIST) {
+        /* the first of equal values wins, as in CPython */
+        const char *lt = op_fn(E, t, "lt");
+        for (int i = 1; i < n; i++) {
+            CVal a = stabilize(E, borrowed(acc), t);
+            acc = is_min ? fmt(E, "(%s(%s, %s) ? %s : %s)", lt, cv[i].code, a.code, cv[i].code, a.code)
+                         : fmt(E, "(%s(%s, %s) ? %s : %s)", lt, a.code, cv[i].code, cv[i].code, a.code);
+        }
+        return stabilize(E, borrowed(acc), t);
+    }
+    const char *kind = t->kind == T_FLOAT ? "float" : t->kind == T_STR ? "str" : "int";
     for (int i = 1; i < n; i++)
         acc = fmt(E, "tauraro_%s_%s(%s, %s)", kind, is_min ? "min" : "max", acc, cv[i].code);
     if (t->kind == T_BOOL)

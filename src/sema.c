@@ -1335,7 +1335,8 @@ static Type *check_minmax(Sema *s, Expr *e, const char *name)
             return prim(s, T_ERROR);
         }
     }
-    if (t->kind != T_INT && t->kind != T_FLOAT && t->kind != T_STR && t->kind != T_BOOL)
+    if (t->kind != T_INT && t->kind != T_FLOAT && t->kind != T_STR && t->kind != T_BOOL &&
+        t->kind != T_TUPLE && t->kind != T_LIST)
         return bad_arg(s, e, 0, name);
     return t;
 }

@@ -2939,6 +2939,14 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
         if (p->assigned && is_ref(p->type) && !owned_param(E, fn, i))
             line(E, "%s(%s);", incref_fn(E, p->type), p->cname);
     }
+    if (!is_main) {
+        /* CPython's recursion limit, before the C stack runs out */
+        line(E, "if (TAURARO_UNLIKELY(++tauraro_depth > TAURARO_MAX_DEPTH)) {");
+        line(E, "    tauraro_raise_msg(&tauraro_cls_RecursionError, \"maximum recursion depth exceeded\");");
+        line(E, "    goto tr_end;");
+        line(E, "}");
+        E->uses_end = true;
+    }
     emit_block(E, is_main ? &E->p->module->body : &fn->def->body);
 
     if (is_main) {
@@ -3016,8 +3024,10 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
             }
         }
         line(E, "return tauraro_main_exit();");
-    } else if (fn->ret->kind != T_NONE) {
-        line(E, "return tr_ret;");
+    } else {
+        line(E, "tauraro_depth--;");
+        if (fn->ret->kind != T_NONE)
+            line(E, "return tr_ret;");
     }
     sb_puts(out, "}\n\n");
 }

@@ -25,7 +25,7 @@ typedef struct Sema {
     PtrVec scope;   /* Symbol*: names of nested scopes (except-as, comprehensions) */
     int handlers;   /* nesting depth of except clauses in fn */
     int nscoped;    /* counter for the C names of scoped variables */
-    ClassInfo *excs[16]; /* built-in exception classes, made on first use */
+    ClassInfo *excs[20]; /* built-in exception classes, made on first use */
 } Sema;
 
 #define ERR(s, pos, ...) diag_error((s)->c, (pos), __VA_ARGS__)
@@ -208,6 +208,7 @@ static const struct {
     {"AssertionError", "Exception"}, {"MemoryError", "Exception"},
     {"NameError", "Exception"},    {"UnboundLocalError", "NameError"},
     {"AttributeError", "Exception"},
+    {"RecursionError", "RuntimeError"},
 };
 
 static ClassInfo *builtin_exc(Sema *s, const char *name)

@@ -45,6 +45,13 @@ TAURARO_DATA const tauraro_class_t tauraro_cls_KeyError = { "KeyError", &tauraro
 TAURARO_DATA const tauraro_class_t tauraro_cls_ZeroDivisionError = { "ZeroDivisionError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL };
 TAURARO_DATA const tauraro_class_t tauraro_cls_OverflowError = { "OverflowError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL };
 TAURARO_DATA const tauraro_class_t tauraro_cls_RuntimeError = { "RuntimeError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_RecursionError = { "RecursionError", &tauraro_cls_RuntimeError, NULL, NULL, NULL };
+
+/* Calls in progress. CPython's default recursion limit is 1000 frames, the
+ * module's included: a program may nest 999 calls, and the next one raises
+ * RecursionError (instead of overflowing the C stack). */
+TAURARO_DATA int tauraro_depth;
+#define TAURARO_MAX_DEPTH 999
 TAURARO_DATA const tauraro_class_t tauraro_cls_AssertionError = { "AssertionError", &tauraro_cls_Exception, NULL, NULL, NULL };
 TAURARO_DATA const tauraro_class_t tauraro_cls_MemoryError = { "MemoryError", &tauraro_cls_Exception, NULL, NULL, NULL };
 TAURARO_DATA const tauraro_class_t tauraro_cls_NameError = { "NameError", &tauraro_cls_Exception, NULL, NULL, NULL };

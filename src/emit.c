@@ -278,7 +278,7 @@ static void release_owned(Emit *E, int from)
     E->owned.n = from;
 }
 
-static const char *uncast(const char *code);
+static const char *uncast(Emit *E, const char *code);
 
 /* Release an owned temporary now, as CPython drops a temporary as soon
  * as the operation that used it is done (visible through __del__). */
@@ -286,7 +286,7 @@ static void release_now(Emit *E, CVal v)
 {
     if (!v.owned)
         return;
-    const char *name = uncast(v.code);
+    const char *name = uncast(E, v.code);
     for (int i = 0; i < E->owned.n; i++) {
         Temp *t = E->owned.items[i];
         if (strcmp(t->name, name) == 0) {
@@ -308,7 +308,7 @@ static void put_ref(Emit *E, const char *dst, CVal v, Type *t, bool release_old)
         return;
     }
     if (v.owned) {
-        const char *tmpname = uncast(v.code);
+        const char *tmpname = uncast(E, v.code);
         Type *tt = t;
         for (int i = 0; i < E->owned.n; i++) {
             Temp *tmp = E->owned.items[i];
@@ -623,7 +623,7 @@ static CVal coerce(Emit *E, CVal v, Type *from, Type *to)
 }
 
 /* The temporary inside a cast "((T)tr_t5)", or the code itself. */
-static const char *uncast(const char *code)
+static const char *uncast(Emit *E, const char *code)
 {
     const char *p = strstr(code, ")tr_t");
     if (!p || code[0] != '(')
@@ -632,9 +632,7 @@ static const char *uncast(const char *code)
     size_t n = 0;
     while (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9'))
         n++;
-    static char buf[64];
-    snprintf(buf, sizeof buf, "%.*s", (int)n, p);
-    return buf;
+    return arena_strndup(&E->c->arena, p, n);
 }
 
 /* The class whose C struct a method's self parameter has: the topmost
@@ -1117,7 +1115,7 @@ static CVal pass_owned(Emit *E, CVal v)
     if (v.owned) {
         /* hand the reference over before the call: if the call raises, the
          * callee has already released it */
-        const char *name = uncast(v.code);
+        const char *name = uncast(E, v.code);
         for (int j = 0; j < E->owned.n; j++) {
             Temp *t = E->owned.items[j];
             if (!strcmp(t->name, name)) {
@@ -1126,7 +1124,7 @@ static CVal pass_owned(Emit *E, CVal v)
                 m->borrowed = true;
                 line(E, "%s = %s;", m->name, t->name);
                 line(E, "%s = %s;", t->name, zero_of(E, t->type));
-                return borrowed(v.code == name ? m->name : fmt(E, "((%s)%s)", ctype(E, t->type), m->name));
+                return borrowed(strcmp(v.code, name) == 0 ? m->name : fmt(E, "((%s)%s)", ctype(E, t->type), m->name));
             }
         }
         return v;
@@ -1174,7 +1172,7 @@ static void release_args(Emit *E, CVal *cv, int n)
     for (int i = 0; i < n; i++) {
         if (!cv[i].code || !cv[i].owned)
             continue;
-        const char *name = uncast(cv[i].code);
+        const char *name = uncast(E, cv[i].code);
         bool held = false;
         for (int j = 0; j < E->owned.n && !held; j++)
             held = !strcmp(((Temp *)E->owned.items[j])->name, name);
@@ -2577,9 +2575,9 @@ static void emit_raise(Emit *E, Stmt *st)
         line(E, "tauraro_raise((tauraro_exc_t *)%s);", v.code);
     } else {
         line(E, "tauraro_raise((tauraro_exc_t *)%s);", v.code);
-        line(E, "%s = NULL;", uncast(v.code));
+        line(E, "%s = NULL;", uncast(E, v.code));
         for (int i = 0; i < E->owned.n; i++)
-            if (!strcmp(((Temp *)E->owned.items[i])->name, uncast(v.code)))
+            if (!strcmp(((Temp *)E->owned.items[i])->name, uncast(E, v.code)))
                 E->owned.items[i] = E->owned.items[--E->owned.n];
     }
     release_owned(E, 0);

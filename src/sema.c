@@ -981,6 +981,29 @@ static void check_fstr_items(Sema *s, PtrVec *items)
 
 static Arg *arg_at(Expr *call, int i) { return call->args.items[i]; }
 
+/* A generator expression that is the whole argument of a call that
+ * consumes it at once (sum, min, max, list, sorted, str.join) gives the
+ * same result as a list comprehension, and is compiled as one. */
+static void consume_genexp(Expr *call)
+{
+    if (call->args.n < 1)
+        return;
+    Arg *a = call->args.items[0];
+    if (a->value->kind != E_GENEXP)
+        return;
+    Expr *f = call->lhs;
+    bool consumer = false;
+    if (f->kind == E_NAME) {
+        static const char *const names[] = {"sum", "min", "max", "list", "sorted"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            consumer |= !strcmp(f->v.name, names[i]);
+    } else if (f->kind == E_ATTR) {
+        consumer = !strcmp(f->v.name, "join");
+    }
+    if (consumer)
+        a->value->kind = E_LISTCOMP;
+}
+
 static void check_args_only(Sema *s, Expr *call)
 {
     for (int i = 0; i < call->args.n; i++)
@@ -1209,6 +1232,7 @@ static Type *check_isinstance(Sema *s, Expr *e)
 static Type *check_call(Sema *s, Expr *e)
 {
     Expr *f = e->lhs;
+    consume_genexp(e);
     if (f->kind == E_ATTR)
         return check_method_call(s, e);
     if (f->kind == E_NAME) {

@@ -279,6 +279,7 @@ struct Expr {
     PtrVec args;   /* E_CALL: Arg* */
     PtrVec comps;  /* E_LISTCOMP/E_DICTCOMP: Comprehension* */
     bool parens;   /* written in parentheses (a parenthesized tuple, etc.) */
+    bool lazy;     /* E_LISTCOMP written as a generator expression */
 
     /* filled by sema */
     Symbol *sym;      /* E_NAME: the variable or function */
@@ -397,7 +398,7 @@ typedef enum {
     BI_NONE,
     BI_PRINT, BI_LEN, BI_STR, BI_INT, BI_FLOAT, BI_BOOL, BI_ABS, BI_MIN, BI_MAX,
     BI_ROUND, BI_RANGE, BI_REPR, BI_ORD, BI_CHR, BI_ISINSTANCE, BI_SUM, BI_SORTED,
-    BI_ENUMERATE, BI_ZIP, BI_LIST,
+    BI_ENUMERATE, BI_ZIP, BI_LIST, BI_ANY, BI_ALL, BI_REVERSED, BI_DIVMOD,
     BI_COUNT_
 } BuiltinId;
 
@@ -408,7 +409,7 @@ typedef enum {
     BM_APPEND, BM_POP, BM_INSERT, BM_EXTEND, BM_REMOVE, BM_INDEX, BM_COUNT, BM_SORT,
     BM_REVERSE, BM_COPY, BM_CLEAR,
     /* dict */
-    BM_GET, BM_DPOP, BM_KEYS, BM_VALUES, BM_ITEMS, BM_DCOPY, BM_DCLEAR,
+    BM_GET, BM_DPOP, BM_KEYS, BM_VALUES, BM_ITEMS, BM_DCOPY, BM_DCLEAR, BM_SETDEFAULT, BM_UPDATE,
     /* str */
     BM_SPLIT, BM_RSPLIT, BM_SPLITLINES, BM_JOIN, BM_STRIP, BM_LSTRIP, BM_RSTRIP, BM_UPPER,
     BM_LOWER, BM_TITLE, BM_CAPITALIZE, BM_SWAPCASE, BM_REPLACE, BM_FIND, BM_RFIND,

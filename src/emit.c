@@ -1398,6 +1398,7 @@ static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
 static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt);
 
 static CVal emit_builtin_value(Emit *E, Expr *e, CVal a, Type *ta, CVal b);
+static CVal emit_anyall(Emit *E, Expr *e, bool is_any);
 
 static CVal emit_builtin(Emit *E, Expr *e)
 {
@@ -1420,6 +1421,25 @@ static CVal emit_builtin(Emit *E, Expr *e)
     }
     case BI_SORTED: case BI_LIST: case BI_ENUMERATE: case BI_ZIP:
         return materialize(E, e, borrowed("NULL"), e->type);
+    case BI_ANY: case BI_ALL:
+        return emit_anyall(E, e, e->builtin == BI_ANY);
+    case BI_REVERSED: {
+        CVal l = emit_expr(E, arg(e, 0)->value);
+        CVal r = to_temp(E, e->type, fmt(E, "%s(%s)", op_fn(E, e->type, "copy"), l.code), true);
+        line(E, "%s(%s);", op_fn(E, e->type, "reverse"), r.code);
+        return r;
+    }
+    case BI_DIVMOD: {
+        CVal *cv = emit_all_args(E, e, NULL);
+        Type *t = e->type->items[0];
+        Type *ta = arg(e, 0)->value->type, *tb = arg(e, 1)->value->type;
+        Expr fake = *e;
+        fake.type = t;
+        fake.fn = NULL;
+        CVal q = emit_binary_values(E, &fake, OP_FLOORDIV, cv[0], ta, cv[1], tb);
+        CVal m = emit_binary_values(E, &fake, OP_MOD, cv[0], ta, cv[1], tb);
+        return borrowed(fmt(E, "%s(%s, %s)", op_fn(E, e->type, "make"), q.code, m.code));
+    }
     default:
         break;
     }
@@ -1822,6 +1842,79 @@ static void emit_comp_level(Emit *E, Expr *e, int level, Temp *r)
     foreach_release(E, &fe);
 }
 
+/* any()/all() of a generator expression: the loops stop at the first
+ * element that decides, as CPython's do. */
+static void emit_anyall_level(Emit *E, Expr *x, int level, Temp *r, bool is_any, const char *done,
+                              PtrVec *loops)
+{
+    if (level == x->comps.n) {
+        int mark = E->owned.n;
+        CVal v = emit_expr(E, x->lhs);
+        const char *t = truthy_code(E, v, x->lhs->type);
+        line(E, "if (%s%s) {", is_any ? "" : "!", t);
+        line(E, "    %s = %s;", r->name, is_any ? "true" : "false");
+        release_owned(E, mark);
+        line(E, "    goto %s;", done);
+        line(E, "}");
+        release_owned(E, mark);
+        return;
+    }
+    Comprehension *c = x->comps.items[level];
+    ForEach *fe = arena_alloc(&E->c->arena, sizeof *fe);
+    vec_push(&E->c->arena, loops, fe);
+    foreach_begin(E, c->iter, fe);
+    int mark = E->owned.n;
+    foreach_bind(E, fe, c->target);
+    release_owned(E, mark);
+    int opened = 0;
+    for (int i = 0; i < c->conds.n; i++) {
+        line(E, "if (%s) {", emit_cond(E, c->conds.items[i]));
+        E->indent++;
+        opened++;
+    }
+    emit_anyall_level(E, x, level + 1, r, is_any, done, loops);
+    while (opened--) {
+        E->indent--;
+        line(E, "}");
+    }
+    foreach_end(E, fe);
+}
+
+static void release_target(Emit *E, Expr *t);
+
+static CVal emit_anyall(Emit *E, Expr *e, bool is_any)
+{
+    Expr *x = arg(e, 0)->value;
+    Temp *r = new_temp(E, prim(E, T_BOOL));
+    line(E, "%s = %s;", r->name, is_any ? "false" : "true");
+    if (x->kind == E_LISTCOMP && x->lazy) {
+        const char *done = fmt(E, "tr_decided%d", ++E->nlabels);
+        PtrVec loops = {0};
+        emit_anyall_level(E, x, 0, r, is_any, done, &loops);
+        line(E, "%s:;", done);
+        for (int i = 0; i < loops.n; i++)
+            foreach_release(E, loops.items[i]);
+        for (int i = 0; i < x->comps.n; i++)
+            release_target(E, ((Comprehension *)x->comps.items[i])->target);
+        return borrowed(r->name);
+    }
+    ForEach fe;
+    foreach_begin(E, x, &fe);
+    int mark = E->owned.n;
+    CVal v = fe.nparts ? foreach_elem(E, &fe, x->type->elem) : fe.elem;
+    Temp *b = new_temp(E, prim(E, T_BOOL));
+    line(E, "%s = %s;", b->name, truthy_code(E, v, fe.nparts ? x->type->elem : fe.etype));
+    release_now(E, v); /* a str character of this iteration */
+    release_owned(E, mark);
+    line(E, "if (%s%s) {", is_any ? "" : "!", b->name);
+    line(E, "    %s = %s;", r->name, is_any ? "true" : "false");
+    line(E, "    break;");
+    line(E, "}");
+    foreach_end(E, &fe);
+    foreach_release(E, &fe);
+    return borrowed(r->name);
+}
+
 /* A comprehension's variables end with it (Python 3 scoping). */
 static void release_target(Emit *E, Expr *t)
 {
@@ -1969,7 +2062,7 @@ static CVal emit_bmethod(Emit *E, Expr *e)
     if (rt->kind == T_LIST && n >= 1)
         want[n - 1] = e->builtin == BM_EXTEND ? rt : rt->elem;
     if (rt->kind == T_DICT) {
-        want[0] = rt->key;
+        want[0] = e->builtin == BM_UPDATE ? rt : rt->key;
         if (n > 1)
             want[1] = rt->elem;
     }
@@ -1983,7 +2076,7 @@ static CVal emit_bmethod(Emit *E, Expr *e)
     CVal res = emit_bmethod_value(E, e, a, n, r);
     /* temporaries die once the method returns, unless the result is
      * borrowed from one of them (dict.get's default, list.get) */
-    if (e->builtin != BM_GET && (res.owned || !managed(e->type))) {
+    if (e->builtin != BM_GET && e->builtin != BM_SETDEFAULT && (res.owned || !managed(e->type))) {
         if (!res.owned && strcmp(res.code, "NULL") != 0)
             res = stabilize(E, res, e->type);
         for (int i = 0; i < n; i++)
@@ -2065,6 +2158,9 @@ static CVal emit_bmethod_value(Emit *E, Expr *e, CVal *a, int n, CVal r)
         return (CVal){l->name, true};
     }
     case BM_DCOPY: return to_temp(E, t, fmt(E, "%s(%s)", op_fn(E, rt, "copy"), x), true);
+    case BM_SETDEFAULT:
+        return borrowed(fmt(E, "%s(%s, %s, %s)", op_fn(E, rt, "setdefault"), x, A(0), A(1)));
+    case BM_UPDATE: line(E, "%s(%s, %s);", op_fn(E, rt, "update"), x, A(0)); return borrowed("NULL");
     case BM_DCLEAR: line(E, "%s(%s);", op_fn(E, rt, "clear"), x); return borrowed("NULL");
     /* str */
     case BM_SPLIT: case BM_RSPLIT:

@@ -55,7 +55,8 @@ static const struct {
     {"max", BI_MAX},     {"round", BI_ROUND}, {"range", BI_RANGE}, {"repr", BI_REPR},
     {"ord", BI_ORD},     {"chr", BI_CHR},     {"isinstance", BI_ISINSTANCE},
     {"sum", BI_SUM},     {"sorted", BI_SORTED}, {"enumerate", BI_ENUMERATE}, {"zip", BI_ZIP},
-    {"list", BI_LIST},
+    {"list", BI_LIST},   {"any", BI_ANY},     {"all", BI_ALL},
+    {"reversed", BI_REVERSED}, {"divmod", BI_DIVMOD},
 };
 
 static BuiltinId builtin_lookup(const char *name)
@@ -994,14 +995,16 @@ static void consume_genexp(Expr *call)
     Expr *f = call->lhs;
     bool consumer = false;
     if (f->kind == E_NAME) {
-        static const char *const names[] = {"sum", "min", "max", "list", "sorted"};
+        static const char *const names[] = {"sum", "min", "max", "list", "sorted", "any", "all"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             consumer |= !strcmp(f->v.name, names[i]);
     } else if (f->kind == E_ATTR) {
         consumer = !strcmp(f->v.name, "join");
     }
-    if (consumer)
+    if (consumer) {
         a->value->kind = E_LISTCOMP;
+        a->value->lazy = true;
+    }
 }
 
 static void check_args_only(Sema *s, Expr *call)
@@ -1470,6 +1473,31 @@ static Type *check_builtin_call(Sema *s, Expr *e, BuiltinId id)
             return bad_arg(s, e, 0, name);
         return type_list(s->c, el);
     }
+    case BI_ANY:
+    case BI_ALL: {
+        if (!arity(s, e, name, 1, 1))
+            return prim(s, T_ERROR);
+        Type *el = iter_elem(s, t0);
+        if (!el)
+            return bad_arg(s, e, 0, name);
+        return prim(s, T_BOOL);
+    }
+    case BI_REVERSED:
+        if (!arity(s, e, name, 1, 1))
+            return prim(s, T_ERROR);
+        if (t0->kind != T_LIST)
+            return bad_arg(s, e, 0, name);
+        return t0;
+    case BI_DIVMOD: {
+        if (!arity(s, e, name, 2, 2))
+            return prim(s, T_ERROR);
+        Type *t1 = arg_type(e, 1);
+        Type *r = type_arith(s->c, OP_FLOORDIV, t0, t1);
+        if (!r || (r->kind != T_INT && r->kind != T_FLOAT))
+            return bad_arg(s, e, 0, name);
+        Type *pair[2] = {r, r};
+        return type_tuple(s->c, pair, 2);
+    }
     case BI_SORTED: {
         Type *el = NULL;
         for (int i = 0; i < e->args.n; i++) {
@@ -1826,6 +1854,8 @@ static const MethodSig method_sigs[] = {
     {T_DICT, "items", BM_ITEMS, "", "", 0, 'I'},
     {T_DICT, "copy", BM_DCOPY, "", "", 0, 'D'},
     {T_DICT, "clear", BM_DCLEAR, "", "", 0, 'n'},
+    {T_DICT, "setdefault", BM_SETDEFAULT, "KV", "key,default", 2, 'V'},
+    {T_DICT, "update", BM_UPDATE, "D", "other", 1, 'n'},
     {T_STR, "split", BM_SPLIT, "Si", "sep,maxsplit", 0, 'l'},
     {T_STR, "rsplit", BM_RSPLIT, "Si", "sep,maxsplit", 0, 'l'},
     {T_STR, "splitlines", BM_SPLITLINES, "", "", 0, 'l'},

@@ -1743,6 +1743,60 @@ static void foreach_bind(Emit *E, ForEach *fe, Expr *target)
     bind_value(E, target, foreach_elem(E, fe, target->type), fe->nparts ? target->type : fe->etype);
 }
 
+/* sorted(l, key=f, reverse=r): sort (f(item), position) pairs, stable as
+ * CPython's sort (for reverse, the position is negated so equal keys keep
+ * their order), then take the items in that order. l is an owned copy. */
+static CVal sort_by_key(Emit *E, CVal l, Type *lt, Symbol *key, const char *rev, SrcPos pos)
+{
+    Type *el = lt->elem;
+    Type *kt = key->kind == SYM_FUNC ? key->fn->ret
+               : key->builtin == BI_STR ? prim(E, T_STR)
+               : key->builtin == BI_ABS ? el : prim(E, T_INT);
+    Type *pair_items[2] = {kt, prim(E, T_INT)};
+    Type *pt = type_tuple(E->c, pair_items, 2);
+    Type *plt = type_list(E->c, pt);
+    Temp *pairs = new_temp(E, plt);
+    line(E, "%s(%s);", decref_fn(E, plt), pairs->name);
+    line(E, "%s = %s(%s->len);", pairs->name, op_fn(E, plt, "new"), l.code);
+    vec_push(&E->c->arena, &E->owned, pairs);
+    Temp *i = new_temp(E, prim(E, T_INT));
+    line(E, "for (%s = 0; %s < %s->len; %s++) {", i->name, i->name, l.code, i->name);
+    E->indent++;
+    int mark = E->owned.n;
+    CVal item = borrowed(fmt(E, "%s->items[%s]", l.code, i->name));
+    CVal k;
+    if (key->kind == SYM_FUNC) {
+        key->used = true;
+        CVal a = coerce(E, item, el, key->fn->params[0]->type);
+        if (owned_param(E, key->fn, 0))
+            a = pass_owned(E, a);
+        k = raising(E, kt, fmt(E, "%s(%s)", key->fn->cname, a.code), managed(kt), pos);
+    } else if (key->builtin == BI_LEN) {
+        k = borrowed(el->kind == T_STR ? fmt(E, "tauraro_str_len(%s)", item.code)
+                     : el->kind == T_TUPLE ? fmt(E, "%d", el->nitems)
+                                           : fmt(E, "%s->len", item.code));
+    } else if (key->builtin == BI_ABS) {
+        k = el->kind == T_FLOAT ? borrowed(fmt(E, "fabs(%s)", item.code))
+                                : raising(E, kt, fmt(E, "tauraro_int_abs(%s)", item.code), false, pos);
+    } else {
+        k = to_str(E, item, el, false);
+    }
+    line(E, "%s(%s, %s(%s, %s ? -%s : %s));", op_fn(E, plt, "append_move"), pairs->name,
+         op_fn(E, pt, "make"), k.code, rev, i->name, i->name);
+    release_owned(E, mark);
+    E->indent--;
+    line(E, "}");
+    line(E, "%s(%s, %s);", op_fn(E, plt, "sort"), pairs->name, rev);
+    check(E, pos);
+    Temp *r = new_temp(E, lt);
+    line(E, "%s(%s);", decref_fn(E, lt), r->name);
+    line(E, "%s = %s(%s->len);", r->name, op_fn(E, lt, "new"), l.code);
+    line(E, "for (%s = 0; %s < %s->len; %s++)", i->name, i->name, pairs->name, i->name);
+    line(E, "    %s(%s, %s->items[%s ? -%s->items[%s].f1 : %s->items[%s].f1]);", op_fn(E, lt, "append"),
+         r->name, l.code, rev, pairs->name, i->name, pairs->name, i->name);
+    return result_temp(E, r);
+}
+
 /* A list of type lt built from an iterable (the target of list(), sorted(),
  * enumerate() and zip() used as values, and of zip's arguments). */
 static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt)
@@ -1755,8 +1809,15 @@ static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt)
                      : materialize(E, src, emit_expr(E, src), lt);
         if (x->builtin == BI_SORTED) {
             const char *rev = "false";
-            for (int i = 1; i < x->args.n; i++)
-                rev = emit_expr(E, arg(x, i)->value).code;
+            Symbol *key = NULL;
+            for (int i = 1; i < x->args.n; i++) {
+                if (arg(x, i)->name && !strcmp(arg(x, i)->name, "key"))
+                    key = arg(x, i)->value->sym;
+                else
+                    rev = stabilize(E, emit_expr(E, arg(x, i)->value), prim(E, T_BOOL)).code;
+            }
+            if (key)
+                return sort_by_key(E, l, lt, key, rev, x->pos);
             line(E, "%s(%s, %s);", op_fn(E, lt, "sort"), l.code, rev);
             check(E, x->pos);
         }

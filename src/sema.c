@@ -1010,7 +1010,37 @@ static void consume_genexp(Expr *call)
 static void check_args_only(Sema *s, Expr *call)
 {
     for (int i = 0; i < call->args.n; i++)
-        check_expr(s, arg_at(call, i)->value, NULL);
+        if (!arg_at(call, i)->value->type) /* a key= function is checked already */
+            check_expr(s, arg_at(call, i)->value, NULL);
+}
+
+/* sorted(xs, key=f): f names a function of one parameter (or len/abs/str).
+ * Returns false after an error. */
+static bool check_key_arg(Sema *s, Expr *call)
+{
+    for (int i = 0; i < call->args.n; i++) {
+        Arg *a = call->args.items[i];
+        if (!a->name || strcmp(a->name, "key") != 0)
+            continue;
+        Expr *f = a->value;
+        Symbol *sym = f->kind == E_NAME ? lookup(s, f->v.name, f->pos) : NULL;
+        bool ok = sym && ((sym->kind == SYM_FUNC && sym->fn->nparams == 1) ||
+                          (sym->kind == SYM_BUILTIN &&
+                           (sym->builtin == BI_LEN || sym->builtin == BI_ABS ||
+                            sym->builtin == BI_STR)));
+        set_type(f, prim(s, T_FUNC));
+        if (!ok) {
+            ERR(s, f->pos, f->kind == E_LAMBDA
+                               ? "lambda expressions are not supported (define a function and "
+                                 "pass its name as key=)"
+                               : "key= must name a function of one argument (or len, abs, str)");
+            return false;
+        }
+        f->sym = sym;
+        if (sym->kind == SYM_FUNC)
+            func_ret(s, sym->fn, f->pos);
+    }
+    return true;
 }
 
 /* Bind call arguments to fn's parameters (positional, then keywords, then
@@ -1268,6 +1298,10 @@ static Type *check_call(Sema *s, Expr *e)
             return check_ctor(s, e, sym->cls);
         if (sym->kind == SYM_BUILTIN && sym->builtin == BI_ISINSTANCE)
             return check_isinstance(s, e);
+        if (sym->kind == SYM_BUILTIN && sym->builtin == BI_SORTED && !check_key_arg(s, e)) {
+            check_args_only(s, e);
+            return set_type(e, prim(s, T_ERROR));
+        }
         check_args_only(s, e);
         if (sym->kind == SYM_BUILTIN) {
             e->call = CALL_BUILTIN;
@@ -1500,15 +1534,16 @@ static Type *check_builtin_call(Sema *s, Expr *e, BuiltinId id)
     }
     case BI_SORTED: {
         Type *el = NULL;
+        Symbol *key = NULL;
         for (int i = 0; i < e->args.n; i++) {
             Arg *a = arg_at(e, i);
             if (a->name && strcmp(a->name, "reverse") == 0) {
                 if (a->value->type->kind != T_BOOL)
                     ERR(s, a->value->pos, "reverse must be a bool");
+            } else if (a->name && strcmp(a->name, "key") == 0) {
+                key = a->value->sym;
             } else if (a->name) {
-                ERR(s, a->pos, strcmp(a->name, "key") == 0
-                                   ? "key= arguments are not supported (sort a list of tuples instead)"
-                                   : "sorted() got an unexpected keyword argument");
+                ERR(s, a->pos, "sorted() got an unexpected keyword argument '%s'", a->name);
                 return prim(s, T_ERROR);
             } else if (i == 0) {
                 el = iter_elem(s, a->value->type);
@@ -1519,6 +1554,21 @@ static Type *check_builtin_call(Sema *s, Expr *e, BuiltinId id)
         }
         if (!el || t0->kind == T_RANGE)
             return e->args.n ? bad_arg(s, e, 0, name) : prim(s, T_ERROR);
+        if (key && key->kind == SYM_FUNC && !assignable(key->fn->params[0]->type, el)) {
+            ERR(s, e->pos, "the key function '%s' takes %s, not %s", key->name,
+                tname(s, key->fn->params[0]->type), tname(s, el));
+            return prim(s, T_ERROR);
+        }
+        if (key && key->kind == SYM_BUILTIN && key->builtin == BI_LEN && el->kind != T_STR &&
+            el->kind != T_LIST && el->kind != T_DICT && el->kind != T_TUPLE) {
+            ERR(s, e->pos, "key=len needs items with a length, not %s", tname(s, el));
+            return prim(s, T_ERROR);
+        }
+        if (key && key->kind == SYM_BUILTIN && key->builtin == BI_ABS && el->kind != T_INT &&
+            el->kind != T_FLOAT) {
+            ERR(s, e->pos, "key=abs needs numbers, not %s", tname(s, el));
+            return prim(s, T_ERROR);
+        }
         return type_list(s->c, el);
     }
     case BI_ENUMERATE: {

@@ -1399,6 +1399,7 @@ static CVal materialize(Emit *E, Expr *x, CVal v, Type *lt);
 
 static CVal emit_builtin_value(Emit *E, Expr *e, CVal a, Type *ta, CVal b);
 static CVal emit_anyall(Emit *E, Expr *e, bool is_any);
+static CVal sort_by_key(Emit *E, CVal l, Type *lt, Symbol *key, const char *rev, SrcPos pos);
 
 static CVal emit_builtin(Emit *E, Expr *e)
 {
@@ -2171,10 +2172,21 @@ static CVal emit_bmethod_value(Emit *E, Expr *e, CVal *a, int n, CVal r)
         return borrowed("NULL");
     case BM_INDEX: return raising(E, t, fmt(E, "%s(%s, %s)", op_fn(E, rt, "index"), x, A(0)), false, pos);
     case BM_COUNT: return borrowed(fmt(E, "%s(%s, %s)", op_fn(E, rt, "count"), x, A(0)));
-    case BM_SORT:
+    case BM_SORT: {
+        Symbol *key = NULL;
+        for (int i = 0; i < e->args.n; i++)
+            if (arg(e, i)->name && !strcmp(arg(e, i)->name, "key"))
+                key = arg(e, i)->value->sym;
+        if (key) { /* sorted by key into a new list, then back in place */
+            CVal sorted = sort_by_key(E, borrowed(x), rt, key, OPT(0, "false"), pos);
+            line(E, "%s(%s);", op_fn(E, rt, "clear"), x);
+            line(E, "%s(%s, %s);", op_fn(E, rt, "extend"), x, sorted.code);
+            return borrowed("NULL");
+        }
         line(E, "%s(%s, %s);", op_fn(E, rt, "sort"), x, OPT(0, "false"));
         check(E, pos);
         return borrowed("NULL");
+    }
     case BM_REVERSE: line(E, "%s(%s);", op_fn(E, rt, "reverse"), x); return borrowed("NULL");
     case BM_COPY: return to_temp(E, t, fmt(E, "%s(%s)", op_fn(E, rt, "copy"), x), true);
     case BM_CLEAR: line(E, "%s(%s);", op_fn(E, rt, "clear"), x); return borrowed("NULL");

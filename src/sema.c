@@ -1007,6 +1007,27 @@ static void consume_genexp(Expr *call)
     }
 }
 
+/* Can key= function `key` take the items (of type el) being sorted? */
+static bool key_fits(Sema *s, Expr *e, Symbol *key, Type *el)
+{
+    if (key->kind == SYM_FUNC && !assignable(key->fn->params[0]->type, el)) {
+        ERR(s, e->pos, "the key function '%s' takes %s, not %s", key->name,
+            tname(s, key->fn->params[0]->type), tname(s, el));
+        return false;
+    }
+    if (key->kind == SYM_BUILTIN && key->builtin == BI_LEN && el->kind != T_STR &&
+        el->kind != T_LIST && el->kind != T_DICT && el->kind != T_TUPLE) {
+        ERR(s, e->pos, "key=len needs items with a length, not %s", tname(s, el));
+        return false;
+    }
+    if (key->kind == SYM_BUILTIN && key->builtin == BI_ABS && el->kind != T_INT &&
+        el->kind != T_FLOAT) {
+        ERR(s, e->pos, "key=abs needs numbers, not %s", tname(s, el));
+        return false;
+    }
+    return true;
+}
+
 static void check_args_only(Sema *s, Expr *call)
 {
     for (int i = 0; i < call->args.n; i++)
@@ -1554,21 +1575,8 @@ static Type *check_builtin_call(Sema *s, Expr *e, BuiltinId id)
         }
         if (!el || t0->kind == T_RANGE)
             return e->args.n ? bad_arg(s, e, 0, name) : prim(s, T_ERROR);
-        if (key && key->kind == SYM_FUNC && !assignable(key->fn->params[0]->type, el)) {
-            ERR(s, e->pos, "the key function '%s' takes %s, not %s", key->name,
-                tname(s, key->fn->params[0]->type), tname(s, el));
+        if (key && !key_fits(s, e, key, el))
             return prim(s, T_ERROR);
-        }
-        if (key && key->kind == SYM_BUILTIN && key->builtin == BI_LEN && el->kind != T_STR &&
-            el->kind != T_LIST && el->kind != T_DICT && el->kind != T_TUPLE) {
-            ERR(s, e->pos, "key=len needs items with a length, not %s", tname(s, el));
-            return prim(s, T_ERROR);
-        }
-        if (key && key->kind == SYM_BUILTIN && key->builtin == BI_ABS && el->kind != T_INT &&
-            el->kind != T_FLOAT) {
-            ERR(s, e->pos, "key=abs needs numbers, not %s", tname(s, el));
-            return prim(s, T_ERROR);
-        }
         return type_list(s->c, el);
     }
     case BI_ENUMERATE: {
@@ -2001,6 +2009,13 @@ static Type *check_bmethod(Sema *s, Expr *e, Type *recv)
         if (a->name) {
             for (j = 0; j < np && !nth_name(sig->names, j, a->name); j++)
                 ;
+            if (sig->id == BM_SORT && !strcmp(a->name, "key")) {
+                if (!check_key_arg(s, e))
+                    return prim(s, T_ERROR);
+                if (!key_fits(s, e, a->value->sym, recv->elem))
+                    return prim(s, T_ERROR);
+                continue;
+            }
             if (j == np || (sig->id == BM_SORT ? false : j < sig->required)) {
                 if (!strcmp(a->name, "key")) {
                     ERR(s, a->pos, "key= arguments are not supported (sort a list of tuples "

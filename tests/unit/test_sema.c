@@ -198,8 +198,9 @@ static void test_class_errors(void **state)
     expect_error("d = {1.5: 'a'}\n", 1, 5,
                  "dict keys must be int, str, bool or tuples of them, not 'float'");
     expect_error("t = (1, 2)\nt[0] = 3\n", 2, 1, "'tuple' object does not support item assignment");
-    expect_error("xs = [1]\nxs.sort(key=len)\n", 2, 9,
-                 "key= arguments are not supported (sort a list of tuples instead)");
+    expect_error("xs = [1]\nxs.sort(key=len)\n", 2, 1, "key=len needs items with a length, not int");
+    expect_error("xs = [1]\ny = sorted(xs, key=lambda v: -v)\n", 2, 20,
+                 "lambda expressions are not supported (define a function and pass its name as key=)");
 }
 
 static void test_unsupported(void **state)

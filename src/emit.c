@@ -1362,9 +1362,73 @@ static CVal emit_print(Emit *E, Expr *e)
     return borrowed("NULL");
 }
 
+/* The key of one item for sorted()/min()/max(key=...). */
+static CVal key_value(Emit *E, Symbol *key, CVal item, Type *el, Type *kt, SrcPos pos)
+{
+    if (key->kind == SYM_FUNC) {
+        key->used = true;
+        CVal a = coerce(E, item, el, key->fn->params[0]->type);
+        if (owned_param(E, key->fn, 0))
+            a = pass_owned(E, a);
+        return raising(E, kt, fmt(E, "%s(%s)", key->fn->cname, a.code), managed(kt), pos);
+    }
+    if (key->builtin == BI_LEN)
+        return borrowed(el->kind == T_STR ? fmt(E, "tauraro_str_len(%s)", item.code)
+                        : el->kind == T_TUPLE ? fmt(E, "%d", el->nitems)
+                                              : fmt(E, "%s->len", item.code));
+    if (key->builtin == BI_ABS)
+        return el->kind == T_FLOAT ? borrowed(fmt(E, "fabs(%s)", item.code))
+                                   : raising(E, kt, fmt(E, "tauraro_int_abs(%s)", item.code), false, pos);
+    return to_str(E, item, el, false);
+}
+
+static Type *key_type(Emit *E, Symbol *key, Type *el)
+{
+    return key->kind == SYM_FUNC ? key->fn->ret
+           : key->builtin == BI_STR ? prim(E, T_STR)
+           : key->builtin == BI_ABS ? el : prim(E, T_INT);
+}
+
+/* min(items, key=f) / max(items, key=f): the first item whose key is
+ * smallest (largest); ValueError on an empty list, as CPython. */
+static CVal emit_minmax_key(Emit *E, Expr *e, bool is_min)
+{
+    Expr *lx = arg(e, 0)->value;
+    Symbol *key = arg(e, 1)->value->sym;
+    Type *el = e->type, *kt = key_type(E, key, el);
+    CVal l = stabilize(E, emit_expr(E, lx), lx->type);
+    line(E, "if (%s->len == 0)", l.code);
+    line(E, "    tauraro_raise_msg(&tauraro_cls_ValueError, \"%s() arg is an empty sequence\");",
+         is_min ? "min" : "max");
+    check(E, e->pos);
+    Temp *best = new_temp(E, prim(E, T_INT)), *i = new_temp(E, prim(E, T_INT));
+    Temp *bk = new_temp(E, kt);
+    line(E, "%s = 0;", best->name);
+    line(E, "for (%s = 0; %s < %s->len; %s++) {", i->name, i->name, l.code, i->name);
+    E->indent++;
+    int mark = E->owned.n;
+    CVal k = key_value(E, key, borrowed(fmt(E, "%s->items[%s]", l.code, i->name)), el, kt, e->pos);
+    const char *lt = op_fn(E, kt, "lt");
+    line(E, "if (%s == 0 || %s(%s, %s)) {", i->name, lt, is_min ? k.code : bk->name,
+         is_min ? bk->name : k.code);
+    E->indent++;
+    line(E, "%s = %s;", best->name, i->name);
+    put_ref(E, bk->name, borrowed(k.code), kt, true); /* k itself is released below */
+    E->indent--;
+    line(E, "}");
+    release_owned(E, mark);
+    E->indent--;
+    line(E, "}");
+    line(E, "%s(%s);", decref_fn(E, kt), bk->name);
+    line(E, "%s = %s;", bk->name, zero_of(E, kt));
+    return stabilize(E, borrowed(fmt(E, "%s->items[%s]", l.code, best->name)), el);
+}
+
 static CVal emit_minmax(Emit *E, Expr *e, bool is_min)
 {
     int n = e->args.n;
+    if (n == 2 && arg(e, 1)->name)
+        return emit_minmax_key(E, e, is_min);
     CVal *cv = emit_all_args(E, e, NULL);
     Type *t = e->type;
     Type *t0 = arg(e, 0)->value->type;
@@ -1409,8 +1473,13 @@ static CVal emit_builtin(Emit *E, Expr *e)
     case BI_MAX: return emit_minmax(E, e, false);
     case BI_ISINSTANCE: {
         CVal o = emit_expr(E, arg(e, 0)->value);
-        return borrowed(fmt(E, "(%s != NULL && tauraro_class_is_sub(((tauraro_inst_t *)%s)->cls, %s))",
-                            o.code, o.code, e->cls->cdesc));
+        StrBuf b = {0};
+        for (int i = 0; i < e->values.n; i++)
+            sb_printf(&b, "%stauraro_class_is_sub(((tauraro_inst_t *)%s)->cls, %s)", i ? " || " : "",
+                      o.code, ((ClassInfo *)e->values.items[i])->cdesc);
+        const char *code = fmt(E, "(%s != NULL && (%s))", o.code, b.data);
+        sb_free(&b);
+        return borrowed(code);
     }
     case BI_RANGE: {
         CVal *cv = emit_all_args(E, e, NULL);
@@ -1750,9 +1819,7 @@ static void foreach_bind(Emit *E, ForEach *fe, Expr *target)
 static CVal sort_by_key(Emit *E, CVal l, Type *lt, Symbol *key, const char *rev, SrcPos pos)
 {
     Type *el = lt->elem;
-    Type *kt = key->kind == SYM_FUNC ? key->fn->ret
-               : key->builtin == BI_STR ? prim(E, T_STR)
-               : key->builtin == BI_ABS ? el : prim(E, T_INT);
+    Type *kt = key_type(E, key, el);
     Type *pair_items[2] = {kt, prim(E, T_INT)};
     Type *pt = type_tuple(E->c, pair_items, 2);
     Type *plt = type_list(E->c, pt);
@@ -1765,23 +1832,7 @@ static CVal sort_by_key(Emit *E, CVal l, Type *lt, Symbol *key, const char *rev,
     E->indent++;
     int mark = E->owned.n;
     CVal item = borrowed(fmt(E, "%s->items[%s]", l.code, i->name));
-    CVal k;
-    if (key->kind == SYM_FUNC) {
-        key->used = true;
-        CVal a = coerce(E, item, el, key->fn->params[0]->type);
-        if (owned_param(E, key->fn, 0))
-            a = pass_owned(E, a);
-        k = raising(E, kt, fmt(E, "%s(%s)", key->fn->cname, a.code), managed(kt), pos);
-    } else if (key->builtin == BI_LEN) {
-        k = borrowed(el->kind == T_STR ? fmt(E, "tauraro_str_len(%s)", item.code)
-                     : el->kind == T_TUPLE ? fmt(E, "%d", el->nitems)
-                                           : fmt(E, "%s->len", item.code));
-    } else if (key->builtin == BI_ABS) {
-        k = el->kind == T_FLOAT ? borrowed(fmt(E, "fabs(%s)", item.code))
-                                : raising(E, kt, fmt(E, "tauraro_int_abs(%s)", item.code), false, pos);
-    } else {
-        k = to_str(E, item, el, false);
-    }
+    CVal k = key_value(E, key, item, el, kt, pos);
     line(E, "%s(%s, %s(%s, %s ? -%s : %s));", op_fn(E, plt, "append_move"), pairs->name,
          op_fn(E, pt, "make"), k.code, rev, i->name, i->name);
     release_owned(E, mark);

@@ -1267,11 +1267,25 @@ static Type *check_isinstance(Sema *s, Expr *e)
     }
     Expr *obj = arg_at(e, 0)->value, *cls = arg_at(e, 1)->value;
     Type *t = check_expr(s, obj, NULL);
-    Symbol *cs = cls->kind == E_NAME ? lookup(s, cls->v.name, cls->pos) : NULL;
+    /* a class name, or a tuple of class names: e->values gets them all */
+    Expr *one[1] = {cls};
+    Expr **names = one;
+    int n = 1;
+    if (cls->kind == E_TUPLE && cls->items.n > 0) {
+        names = (Expr **)cls->items.items;
+        n = cls->items.n;
+    }
     set_type(cls, prim(s, T_EXC));
-    if (!cs || cs->kind != SYM_CLASS) {
-        ERR(s, cls->pos, "the second argument of isinstance() must be a class name");
-        return set_type(e, prim(s, T_ERROR));
+    for (int i = 0; i < n; i++) {
+        Expr *x = names[i];
+        Symbol *cs = x->kind == E_NAME ? lookup(s, x->v.name, x->pos) : NULL;
+        set_type(x, prim(s, T_EXC));
+        if (!cs || cs->kind != SYM_CLASS) {
+            ERR(s, x->pos, "the second argument of isinstance() must be a class name or a "
+                           "tuple of class names");
+            return set_type(e, prim(s, T_ERROR));
+        }
+        vec_push(&s->c->arena, &e->values, cs->cls);
     }
     Type *ot = t->kind == T_OPTIONAL ? t->elem : t;
     if (ot->kind != T_CLASS && !is_err(ot)) {
@@ -1279,7 +1293,7 @@ static Type *check_isinstance(Sema *s, Expr *e)
             tname(s, t));
         return set_type(e, prim(s, T_ERROR));
     }
-    e->cls = cs->cls;
+    e->cls = e->values.items[0];
     return set_type(e, prim(s, T_BOOL));
 }
 
@@ -1319,7 +1333,9 @@ static Type *check_call(Sema *s, Expr *e)
             return check_ctor(s, e, sym->cls);
         if (sym->kind == SYM_BUILTIN && sym->builtin == BI_ISINSTANCE)
             return check_isinstance(s, e);
-        if (sym->kind == SYM_BUILTIN && sym->builtin == BI_SORTED && !check_key_arg(s, e)) {
+        if (sym->kind == SYM_BUILTIN &&
+            (sym->builtin == BI_SORTED || sym->builtin == BI_MIN || sym->builtin == BI_MAX) &&
+            !check_key_arg(s, e)) {
             check_args_only(s, e);
             return set_type(e, prim(s, T_ERROR));
         }
@@ -1396,6 +1412,18 @@ static Type *check_print(Sema *s, Expr *e)
 
 static Type *check_minmax(Sema *s, Expr *e, const char *name)
 {
+    Arg *last = e->args.n ? arg_at(e, e->args.n - 1) : NULL;
+    if (last && last->name && !strcmp(last->name, "key")) {
+        /* min(items, key=f): the item with the smallest f(item) */
+        if (e->args.n != 2 || arg_at(e, 0)->name) {
+            ERR(s, e->pos, "%s() with key= takes one list", name);
+            return prim(s, T_ERROR);
+        }
+        Type *t = arg_type(e, 0);
+        if (t->kind != T_LIST)
+            return bad_arg(s, e, 0, name);
+        return key_fits(s, e, last->value->sym, t->elem) ? t->elem : prim(s, T_ERROR);
+    }
     if (!arity(s, e, name, 1, 64))
         return prim(s, T_ERROR);
     if (e->args.n == 1) {

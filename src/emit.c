@@ -2155,8 +2155,49 @@ static CVal emit_tuple_display(Emit *E, Expr *e)
 /* s.method(...), xs.method(...), d.method(...) */
 static CVal emit_bmethod_value(Emit *E, Expr *e, CVal *a, int n, CVal r);
 
+/* "...".format(args): every argument evaluated once, in order, then the
+ * parsed fields (e->items, made by the checker) joined like an f-string. */
+static CVal emit_str_format(Emit *E, Expr *e)
+{
+    Expr **vals;
+    CVal *cv = emit_all_args(E, e, &vals);
+    int n = e->items.n;
+    const char **parts = arena_alloc(&E->c->arena, sizeof(char *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        FStrItem *it = e->items.items[i];
+        if (!it->expr) {
+            parts[i] = str_literal(E, it->text, it->len);
+            continue;
+        }
+        int j = 0;
+        while (j < e->args.n && vals[j] != it->expr)
+            j++;
+        CVal v = cv[j];
+        Type *t = it->expr->type;
+        if (it->spec.n) {
+            FStrItem *sp = it->spec.items[0];
+            v = format_value(E, v, t, it->conv, borrowed(str_literal(E, sp->text, sp->len)), e->pos);
+        } else {
+            v = to_str(E, v, t, it->conv == 'r' || it->conv == 'a');
+        }
+        parts[i] = v.code;
+    }
+    if (n == 0)
+        return borrowed(str_literal(E, "", 0));
+    StrBuf call = {0};
+    sb_printf(&call, "tauraro_str_join_n(%d, (tauraro_str_t *[]){", n);
+    for (int i = 0; i < n; i++)
+        sb_printf(&call, "%s%s", i ? ", " : "", parts[i]);
+    sb_puts(&call, "})");
+    CVal r = to_temp(E, prim(E, T_STR), arena_strdup(&E->c->arena, call.data), true);
+    sb_free(&call);
+    return r;
+}
+
 static CVal emit_bmethod(Emit *E, Expr *e)
 {
+    if (e->builtin == BM_FORMAT)
+        return emit_str_format(E, e);
     Expr *f = e->lhs;
     Type *rt = f->lhs->type;
     CVal r = emit_expr(E, f->lhs);

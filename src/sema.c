@@ -2014,9 +2014,136 @@ static bool nth_name(const char *names, int n, const char *name)
     return false;
 }
 
+static FStrItem *format_literal(Sema *s, const char *text, int len, SrcPos pos)
+{
+    FStrItem *it = arena_alloc(&s->c->arena, sizeof *it);
+    it->text = arena_strndup(&s->c->arena, text, (size_t)len);
+    it->len = len;
+    it->pos = pos;
+    return it;
+}
+
+/* "...{0}...{name!r:>8}...".format(args): the literal is parsed here into
+ * f-string items whose expressions are the call's arguments (e->items); the
+ * emitter evaluates every argument once, in order, as Python does. */
+static Type *check_str_format(Sema *s, Expr *e)
+{
+    Expr *recv = e->lhs->lhs;
+    check_args_only(s, e);
+    e->call = CALL_BMETHOD;
+    e->builtin = BM_FORMAT;
+    if (recv->kind != E_STR) {
+        check_expr(s, recv, NULL);
+        ERR(s, e->lhs->pos, "format() is only supported on a string literal (use an f-string)");
+        return prim(s, T_ERROR);
+    }
+    set_type(recv, prim(s, T_STR));
+    for (int i = 0; i < e->args.n; i++)
+        if (!printable(arg_at(e, i)->value->type)) {
+            ERR(s, arg_at(e, i)->value->pos, "cannot format a value of type '%s'",
+                tname(s, arg_at(e, i)->value->type));
+            return prim(s, T_ERROR);
+        }
+    const char *p = recv->v.str.s, *end = p + recv->v.str.len;
+    StrBuf lit = {0};
+    int next_auto = 0;
+    bool manual = false, automatic = false;
+    while (p < end) {
+        if ((*p == '{' && p + 1 < end && p[1] == '{') || (*p == '}' && p + 1 < end && p[1] == '}')) {
+            sb_putc(&lit, *p);
+            p += 2;
+            continue;
+        }
+        if (*p == '}') {
+            ERR(s, recv->pos, "format(): single '}' encountered in format string");
+            sb_free(&lit);
+            return prim(s, T_ERROR);
+        }
+        if (*p != '{') {
+            sb_putc(&lit, *p++);
+            continue;
+        }
+        if (lit.len)
+            vec_push(&s->c->arena, &e->items, format_literal(s, lit.data, (int)lit.len, recv->pos));
+        lit.len = 0;
+        const char *q = ++p;
+        while (q < end && *q != '}' && *q != '!' && *q != ':' && *q != '{')
+            q++;
+        FStrItem *it = arena_alloc(&s->c->arena, sizeof *it);
+        it->pos = recv->pos;
+        Expr *arg = NULL;
+        if (q == p) {
+            automatic = true;
+            if (next_auto < e->args.n && !arg_at(e, next_auto)->name)
+                arg = arg_at(e, next_auto)->value;
+            next_auto++;
+        } else if (*p >= '0' && *p <= '9') {
+            manual = true;
+            int idx = 0;
+            for (const char *d = p; d < q; d++)
+                idx = *d >= '0' && *d <= '9' && idx < 1000 ? idx * 10 + (*d - '0') : 100000;
+            if (idx < e->args.n && !arg_at(e, idx)->name)
+                arg = arg_at(e, idx)->value;
+        } else {
+            for (int i = 0; i < e->args.n; i++) {
+                Arg *a = arg_at(e, i);
+                if (a->name && (int)strlen(a->name) == q - p && !strncmp(a->name, p, (size_t)(q - p)))
+                    arg = a->value;
+            }
+        }
+        if (manual && automatic) {
+            ERR(s, recv->pos, "cannot switch from automatic field numbering to manual field specification");
+            sb_free(&lit);
+            return prim(s, T_ERROR);
+        }
+        if (!arg) {
+            ERR(s, recv->pos, "format(): the field '{%.*s}' has no matching argument", (int)(q - p), p);
+            sb_free(&lit);
+            return prim(s, T_ERROR);
+        }
+        it->expr = arg;
+        if (q < end && *q == '!') {
+            it->conv = q + 1 < end ? q[1] : 0;
+            if (it->conv != 'r' && it->conv != 's' && it->conv != 'a') {
+                ERR(s, recv->pos, "format(): unknown conversion specifier");
+                sb_free(&lit);
+                return prim(s, T_ERROR);
+            }
+            q += 2;
+        }
+        if (q < end && *q == ':') {
+            const char *sp = ++q;
+            while (q < end && *q != '}' && *q != '{')
+                q++;
+            if (q > sp)
+                vec_push(&s->c->arena, &it->spec, format_literal(s, sp, (int)(q - sp), recv->pos));
+        }
+        if (q >= end || *q != '}') {
+            ERR(s, recv->pos, "format(): expected '}' (nested fields in a format spec are not supported)");
+            sb_free(&lit);
+            return prim(s, T_ERROR);
+        }
+        if (it->spec.n && (arg->type->kind == T_NONE || arg->type->kind == T_OPTIONAL ||
+                           arg->type->kind == T_LIST || arg->type->kind == T_DICT ||
+                           arg->type->kind == T_TUPLE || arg->type->kind == T_CLASS) && !it->conv) {
+            ERR(s, arg->pos, "a format spec cannot be applied to '%s'", tname(s, arg->type));
+            sb_free(&lit);
+            return prim(s, T_ERROR);
+        }
+        vec_push(&s->c->arena, &e->items, it);
+        p = q + 1;
+    }
+    if (lit.len)
+        vec_push(&s->c->arena, &e->items, format_literal(s, lit.data, (int)lit.len, recv->pos));
+    sb_free(&lit);
+    return prim(s, T_STR);
+}
+
 static Type *check_bmethod(Sema *s, Expr *e, Type *recv)
 {
     Expr *f = e->lhs;
+    if (recv->kind == T_STR && !strcmp(f->v.name, "format"))
+        return check_str_format(s, e);
     const MethodSig *sig = NULL;
     for (size_t i = 0; i < sizeof method_sigs / sizeof method_sigs[0] && !sig; i++)
         if (method_sigs[i].recv == recv->kind && strcmp(method_sigs[i].name, f->v.name) == 0)

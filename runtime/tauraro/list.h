@@ -455,30 +455,28 @@
     }                                                                                               \
                                                                                                     \
     /* min(l) / max(l): borrowed; the first of equal elements wins */                               \
-    TAURARO_FUNC T tauraro_list_##P##_min(tauraro_list_##P##_t *l)                                  \
+    TAURARO_FUNC T tauraro_list_##P##_extreme_(tauraro_list_##P##_t *l, bool max)                   \
     {                                                                                               \
         if (l->len == 0) {                                                                          \
-            tauraro_raise_msg(&tauraro_cls_ValueError, "min() arg is an empty sequence");           \
+            tauraro_raise_msg(&tauraro_cls_ValueError, "%s() arg is an empty sequence",             \
+                              max ? "max" : "min");                                                 \
             return tauraro_list_##P##_zero_();                                                      \
         }                                                                                           \
         T best = l->items[0];                                                                       \
         for (int64_t i = 1; i < l->len; i++)                                                        \
-            if (tauraro_##P##_lt(l->items[i], best))                                                \
+            if (max ? tauraro_##P##_lt(best, l->items[i]) : tauraro_##P##_lt(l->items[i], best))    \
                 best = l->items[i];                                                                 \
         return best;                                                                                \
     }                                                                                               \
                                                                                                     \
-    TAURARO_FUNC T tauraro_list_##P##_max(tauraro_list_##P##_t *l)                                  \
+    TAURARO_INLINE_U T tauraro_list_##P##_min(tauraro_list_##P##_t *l)                              \
     {                                                                                               \
-        if (l->len == 0) {                                                                          \
-            tauraro_raise_msg(&tauraro_cls_ValueError, "max() arg is an empty sequence");           \
-            return tauraro_list_##P##_zero_();                                                      \
-        }                                                                                           \
-        T best = l->items[0];                                                                       \
-        for (int64_t i = 1; i < l->len; i++)                                                        \
-            if (tauraro_##P##_lt(best, l->items[i]))                                                \
-                best = l->items[i];                                                                 \
-        return best;                                                                                \
+        return tauraro_list_##P##_extreme_(l, false);                                               \
+    }                                                                                               \
+                                                                                                    \
+    TAURARO_INLINE_U T tauraro_list_##P##_max(tauraro_list_##P##_t *l)                              \
+    {                                                                                               \
+        return tauraro_list_##P##_extreme_(l, true);                                                \
     }                                                                                               \
                                                                                                     \
     /* append repr(l): "[1, 2]", "['a']", "[]" */                                                   \

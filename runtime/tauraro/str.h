@@ -64,8 +64,8 @@ TAURARO_INLINE void tauraro_str_decref(tauraro_str_t *s)
 }
 
 TAURARO_FUNC tauraro_str_t *tauraro_str_alloc(int64_t len);
-TAURARO_FUNC tauraro_str_t *tauraro_str_new(const char *bytes, int64_t len);
-TAURARO_FUNC tauraro_str_t *tauraro_str_new_rc(const char *bytes, int64_t len);
+TAURARO_INLINE tauraro_str_t *tauraro_str_new(const char *bytes, int64_t len);
+TAURARO_INLINE tauraro_str_t *tauraro_str_new_rc(const char *bytes, int64_t len);
 TAURARO_FUNC tauraro_str_t *tauraro_str_from_cstr(const char *s);
 TAURARO_FUNC tauraro_str_t *tauraro_str_concat(tauraro_str_t *a, tauraro_str_t *b);
 TAURARO_FUNC tauraro_str_t *tauraro_str_repeat(tauraro_str_t *s, int64_t n);
@@ -413,27 +413,29 @@ TAURARO_FUNC tauraro_str_t *tauraro_str_alloc(int64_t len)
     return tauraro_str_alloc_in_(len, false);
 }
 
-/* Owned copy of len bytes of UTF-8 (code points are counted). */
-TAURARO_FUNC tauraro_str_t *tauraro_str_new(const char *bytes, int64_t len)
+/* A copy of len bytes of UTF-8 (code points are counted): from the current
+ * arena when one is active, or (heap) always a counted heap object. */
+TAURARO_FUNC tauraro_str_t *tauraro_str_copy_in_(const char *bytes, int64_t len, bool heap)
 {
     if (len <= 0)
         return &tauraro_str_empty;
-    tauraro_str_t *s = tauraro_str_alloc_in_(len, false);
+    tauraro_str_t *s = tauraro_str_alloc_in_(len, heap);
     memcpy(tauraro_str_wdata(s), bytes, (size_t)len);
     s->nchars = tauraro_utf8_count(bytes, len);
     return s;
 }
 
+/* Owned copy of len bytes of UTF-8. */
+TAURARO_INLINE tauraro_str_t *tauraro_str_new(const char *bytes, int64_t len)
+{
+    return tauraro_str_copy_in_(bytes, len, false);
+}
+
 /* Like tauraro_str_new, but always a counted heap object, never from the
  * current arena (exception messages outlive arenas). */
-TAURARO_FUNC tauraro_str_t *tauraro_str_new_rc(const char *bytes, int64_t len)
+TAURARO_INLINE tauraro_str_t *tauraro_str_new_rc(const char *bytes, int64_t len)
 {
-    if (len <= 0)
-        return &tauraro_str_empty;
-    tauraro_str_t *s = tauraro_str_alloc_in_(len, true);
-    memcpy(tauraro_str_wdata(s), bytes, (size_t)len);
-    s->nchars = tauraro_utf8_count(bytes, len);
-    return s;
+    return tauraro_str_copy_in_(bytes, len, true);
 }
 
 TAURARO_FUNC tauraro_str_t *tauraro_str_from_cstr(const char *s)

@@ -474,6 +474,7 @@ struct ClassInfo {
     PtrVec fields;       /* Symbol* (kind SYM_VAR) in layout order, base fields first */
     PtrVec methods;      /* Func*: this class's own methods */
     PtrVec subclasses;   /* ClassInfo*: direct subclasses */
+    PtrVec classvars;    /* Symbol*: class variables (`count = 0` in the body) */
     Type *type;
     bool is_exception;   /* derives from Exception */
     bool builtin;        /* a built-in exception class */

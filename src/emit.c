@@ -2097,6 +2097,12 @@ static CVal emit_index(Emit *E, Expr *e)
 /* obj.field */
 static CVal emit_attr(Emit *E, Expr *e)
 {
+    if (e->sym->global) { /* a class variable, through the class or an instance */
+        e->sym->used = true;
+        if (!(e->lhs->kind == E_NAME && e->lhs->sym && e->lhs->sym->kind == SYM_CLASS))
+            release_now(E, emit_expr(E, e->lhs));
+        return borrowed(var_code(e->sym));
+    }
     CVal o = emit_expr(E, e->lhs);
     if (e->check_none) {
         line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, e->v.name);
@@ -2513,6 +2519,10 @@ static void bind_value(Emit *E, Expr *target, CVal v, Type *vt)
         store(E, target->sym, v, vt);
         break;
     case E_ATTR: {
+        if (target->sym->global) { /* Class.variable = v */
+            store(E, target->sym, v, vt);
+            break;
+        }
         CVal o = emit_expr(E, target->lhs);
         if (target->check_none) {
             line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, target->v.name);
@@ -2596,9 +2606,9 @@ static void emit_augassign(Emit *E, Stmt *st)
     fake.type = t->fn ? t->fn->ret : type_arith(E->c, st->op, tt, st->expr->type);
     if (!fake.type) /* list += list / list *= int */
         fake.type = tt;
-    if (t->kind == E_NAME) {
+    if (t->kind == E_NAME || (t->kind == E_ATTR && t->sym->global)) {
         t->sym->used = true;
-        if (t->check_bound && managed(tt))
+        if (t->kind == E_NAME && t->check_bound && managed(tt))
             emit_bound_check(E, t);
         if (tt->kind == T_STR && st->op == OP_ADD) { /* grows in place when unshared */
             CVal b = emit_expr(E, st->expr);
@@ -3275,6 +3285,14 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
             release_decl(E, t->name, t->type);
     }
     if (is_main) {
+        for (int i = 0; i < E->p->classes.n; i++) {
+            ClassInfo *ci = E->p->classes.items[i];
+            for (int j = 0; j < ci->classvars.n; j++) {
+                Symbol *cv = ci->classvars.items[j];
+                if (managed(cv->type))
+                    line(E, "%s(%s);", decref_fn(E, cv->type), cv->cname);
+            }
+        }
         for (int i = 0; i < E->p->globals.n; i++) {
             Symbol *g = E->p->globals.items[i];
             if (g->kind == SYM_VAR && g->type && is_ref(g->type)) {
@@ -3289,6 +3307,27 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
             line(E, "return tr_ret;");
     }
     sb_puts(out, "}\n\n");
+}
+
+/* C code of a constant default (a field's or a class variable's). */
+static const char *const_code(Emit *E, Expr *d)
+{
+    switch (d->kind) {
+    case E_STR: return str_literal(E, d->v.str.s, d->v.str.len);
+    case E_NONE: return "NULL";
+    case E_BOOL: return d->v.bval ? "true" : "false";
+    case E_INT: return int_literal(E, d->v.ival);
+    case E_FLOAT: return float_literal(E, d->v.fval);
+    case E_UNARY:
+        if (d->lhs->kind == E_INT)
+            return int_literal(E, -d->lhs->v.ival);
+        if (d->lhs->kind == E_FLOAT)
+            return float_literal(E, -d->lhs->v.fval);
+        break;
+    default:
+        break;
+    }
+    return "0";
 }
 
 /* ------------------------------------------------------------------ */
@@ -3515,16 +3554,7 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
         Symbol *f = c->fields.items[i];
         if (!f->defval)
             continue;
-        Expr *d = f->defval;
-        const char *v = d->kind == E_STR ? str_literal(E, d->v.str.s, d->v.str.len)
-                        : d->kind == E_NONE ? "NULL"
-                        : d->kind == E_BOOL ? (d->v.bval ? "true" : "false")
-                        : d->kind == E_INT ? int_literal(E, d->v.ival)
-                        : d->kind == E_FLOAT ? float_literal(E, d->v.fval)
-                        : d->kind == E_UNARY && d->lhs->kind == E_INT ? int_literal(E, -d->lhs->v.ival)
-                        : d->kind == E_UNARY && d->lhs->kind == E_FLOAT ? float_literal(E, -d->lhs->v.fval)
-                        : "0";
-        sb_printf(out, "    self->%s = %s;\n", f->cname, v);
+        sb_printf(out, "    self->%s = %s;\n", f->cname, const_code(E, f->defval));
     }
     if (init) {
         sb_printf(out, "    %s((%s *)self%s);\n", init->cname, self_class(init)->cname,
@@ -3683,6 +3713,14 @@ void emit_program(Compiler *c, Program *p, StrBuf *out)
         sb_puts(&protos, ";\n");
     }
     StrBuf globals = {0};
+    for (int i = 0; i < p->classes.n; i++) {
+        ClassInfo *ci = p->classes.items[i];
+        for (int j = 0; j < ci->classvars.n; j++) {
+            Symbol *cv = ci->classvars.items[j];
+            sb_printf(&globals, "static %s = %s;\n", typed(&E, ctype(&E, cv->type), cv->cname),
+                      const_code(&E, cv->defval));
+        }
+    }
     for (int i = 0; i < p->globals.n; i++) {
         Symbol *g = p->globals.items[i];
         if (g->kind != SYM_VAR || !g->type)

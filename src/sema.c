@@ -631,19 +631,83 @@ static void resolve_class(Sema *s, ClassInfo *ci)
             break;
         case S_PASS:
             break;
+        case S_ASSIGN: {
+            /* `count = 0`: a class variable, shared by all instances */
+            Expr *t = st->targets.items[0];
+            if (st->targets.n != 1 || t->kind != E_NAME || !constant_expr(st->expr)) {
+                ERR(s, st->pos, "a class variable needs a name and a constant value");
+                break;
+            }
+            Func *saved = s->fn;
+            s->fn = s->p->main;
+            Type *vt = check_expr(s, st->expr, NULL);
+            s->fn = saved;
+            if (vt->kind == T_NONE) {
+                ERR(s, st->expr->pos, "cannot infer the type of class variable '%s' from None",
+                    t->v.name);
+                break;
+            }
+            Symbol *cv = new_symbol(s, SYM_VAR, t->v.name, t->pos);
+            cv->type = vt;
+            cv->global = true;
+            cv->owner = ci;
+            cv->defval = st->expr;
+            cv->cname = arena_printf(&s->c->arena, "cv_%s_%s", ci->name, t->v.name);
+            vec_push(&s->c->arena, &ci->classvars, cv);
+            t->sym = cv;
+            break;
+        }
         case S_EXPR:
             if (st->expr->kind == E_STR || st->expr->kind == E_NONE)
                 break; /* docstring or ... */
             /* fall through */
         default:
-            ERR(s, st->pos, "only methods and annotated fields are supported in a class body");
+            ERR(s, st->pos, "only methods, annotated fields and class variables are supported "
+                            "in a class body");
         }
     }
+}
+
+/* The class variable `name` of c or of a base class. */
+static Symbol *find_classvar(ClassInfo *c, const char *name)
+{
+    for (; c && !c->builtin; c = c->base) {
+        Symbol *cv = find_in(&c->classvars, name);
+        if (cv)
+            return cv;
+    }
+    return NULL;
+}
+
+/* `Class.name` for a class variable, or NULL when e is not that. */
+static Symbol *class_attr(Sema *s, Expr *e)
+{
+    if (e->lhs->kind != E_NAME)
+        return NULL;
+    Symbol *cs = lookup(s, e->lhs->v.name, e->lhs->pos);
+    if (!cs || cs->kind != SYM_CLASS)
+        return NULL;
+    set_type(e->lhs, prim(s, T_EXC));
+    e->lhs->sym = cs;
+    Symbol *cv = find_classvar(cs->cls, e->v.name);
+    if (!cv)
+        ERR(s, e->pos, "type object '%s' has no attribute '%s'", cs->cls->name, e->v.name);
+    return cv;
 }
 
 /* `obj.name` where obj has class type: the field. */
 static Type *check_attr(Sema *s, Expr *e)
 {
+    if (e->lhs->kind == E_NAME) {
+        Symbol *cs = lookup(s, e->lhs->v.name, e->lhs->pos);
+        if (cs && cs->kind == SYM_CLASS) {
+            Symbol *cv = class_attr(s, e);
+            if (!cv)
+                return set_type(e, prim(s, T_ERROR));
+            e->sym = cv;
+            return set_type(e, cv->type);
+        }
+    }
     Type *t = check_expr(s, e->lhs, NULL);
     if (is_err(t))
         return set_type(e, t);
@@ -659,6 +723,11 @@ static Type *check_attr(Sema *s, Expr *e)
         if (f) {
             e->sym = f;
             return set_type(e, f->type);
+        }
+        Symbol *cv = find_classvar(ci, e->v.name);
+        if (cv) { /* self.count reads the class variable */
+            e->sym = cv;
+            return set_type(e, cv->type);
         }
         if (find_method(ci, e->v.name)) {
             ERR(s, e->pos, "methods can only be called, not used as values ('%s.%s')",
@@ -2321,6 +2390,21 @@ static Type *prepare_target(Sema *s, Expr *t)
         return sym && (sym->kind == SYM_VAR || sym->kind == SYM_PARAM) ? sym->type : NULL;
     }
     case E_ATTR: {
+        if (t->lhs->kind == E_NAME) {
+            Symbol *cs = lookup(s, t->lhs->v.name, t->lhs->pos);
+            if (cs && cs->kind == SYM_CLASS) {
+                Symbol *cv = class_attr(s, t);
+                if (!cv)
+                    return prim(s, T_ERROR);
+                if (cv->owner != cs->cls) {
+                    ERR(s, t->pos, "assign the class variable '%s' through '%s', the class that "
+                                   "defines it", t->v.name, cv->owner->name);
+                    return prim(s, T_ERROR);
+                }
+                t->sym = cv;
+                return cv->type;
+            }
+        }
         Type *ot = check_expr(s, t->lhs, NULL);
         if (ot->kind == T_OPTIONAL && ot->elem->kind == T_CLASS) {
             ot = ot->elem;
@@ -2337,6 +2421,11 @@ static Type *prepare_target(Sema *s, Expr *t)
         if (f) {
             t->sym = f;
             return f->type;
+        }
+        if (find_classvar(ot->cls, t->v.name)) {
+            ERR(s, t->pos, "assigning self.%s would hide the class variable '%s' (assign %s.%s)",
+                t->v.name, t->v.name, find_classvar(ot->cls, t->v.name)->owner->name, t->v.name);
+            return prim(s, T_ERROR);
         }
         if (!in_init_self(s, ot->cls, t->lhs)) {
             ERR(s, t->pos, "'%s' object has no attribute '%s'", ot->cls->name, t->v.name);

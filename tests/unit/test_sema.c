@@ -199,6 +199,15 @@ static void test_class_errors(void **state)
                  "dict keys must be int, str, bool or tuples of them, not 'float'");
     expect_error("t = (1, 2)\nt[0] = 3\n", 2, 1, "'tuple' object does not support item assignment");
     expect_error("xs = [1]\nxs.sort(key=len)\n", 2, 1, "key=len needs items with a length, not int");
+    expect_error("class W:\n    n = 0\n    def __init__(self) -> None:\n        self.n = 5\n", 4, 9,
+                 "assigning self.n would hide the class variable 'n' (assign W.n)");
+    expect_error("class W:\n    n = 0\nclass V(W):\n    pass\nV.n = 3\n", 5, 1,
+                 "assign the class variable 'n' through 'W', the class that defines it");
+    expect_error("class W:\n    n = 0\nprint(W.m)\n", 3, 7, "type object 'W' has no attribute 'm'");
+    expect_error("print('{} {}'.format(1))\n", 1, 7,
+                 "format(): the field '{}' has no matching argument");
+    expect_error("f = 'x{}'\nprint(f.format(1))\n", 2, 7,
+                 "format() is only supported on a string literal (use an f-string)");
     expect_error("xs = [1]\ny = sorted(xs, key=lambda v: -v)\n", 2, 20,
                  "lambda expressions are not supported (define a function and pass its name as key=)");
 }

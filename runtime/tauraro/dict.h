@@ -102,11 +102,10 @@
         tauraro_decref(d, tauraro_dict_##KP##_##VP##_dtor);                                         \
     }                                                                                               \
                                                                                                     \
-    /* {}; owned */                                                                                 \
-    TAURARO_FUNC tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_new(void)                 \
+    /* an empty dict in fresh object memory */                                                      \
+    TAURARO_INLINE_U tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_init_(void *mem)      \
     {                                                                                               \
-        tauraro_dict_##KP##_##VP##_t *d = (tauraro_dict_##KP##_##VP##_t *)tauraro_obj_new(          \
-            sizeof(tauraro_dict_##KP##_##VP##_t), TAURARO_TAG_DICT);                                \
+        tauraro_dict_##KP##_##VP##_t *d = (tauraro_dict_##KP##_##VP##_t *)mem;                      \
         d->len = d->used = d->cap = d->version = 0;                                                 \
         d->entries = NULL;                                                                          \
         d->index = NULL;                                                                            \
@@ -114,17 +113,19 @@
         return d;                                                                                   \
     }                                                                                               \
                                                                                                     \
-    /* {} owned by the program (manual strategy): released with                                    \
+    /* {}; owned */                                                                                 \
+    TAURARO_FUNC tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_new(void)                 \
+    {                                                                                               \
+        return tauraro_dict_##KP##_##VP##_init_(                                                    \
+            tauraro_obj_new(sizeof(tauraro_dict_##KP##_##VP##_t), TAURARO_TAG_DICT));               \
+    }                                                                                               \
+                                                                                                    \
+    /* {} owned by the program (manual strategy): released with                                     \
      * tauraro_obj_free(d, tauraro_dict_KP_VP_dtor) */                                              \
     TAURARO_FUNC tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_new_manual(void)          \
     {                                                                                               \
-        tauraro_dict_##KP##_##VP##_t *d = (tauraro_dict_##KP##_##VP##_t *)tauraro_alloc_manual(     \
-            sizeof(tauraro_dict_##KP##_##VP##_t), TAURARO_TAG_DICT);                                \
-        d->len = d->used = d->cap = d->version = 0;                                                 \
-        d->entries = NULL;                                                                          \
-        d->index = NULL;                                                                            \
-        d->mask = 0;                                                                                \
-        return d;                                                                                   \
+        return tauraro_dict_##KP##_##VP##_init_(                                                    \
+            tauraro_alloc_manual(sizeof(tauraro_dict_##KP##_##VP##_t), TAURARO_TAG_DICT));          \
     }                                                                                               \
                                                                                                     \
     /* entry number of key k (hash h), or -1; *slot receives its index slot */                      \

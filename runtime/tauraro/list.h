@@ -84,11 +84,10 @@
         l->cap = cap;                                                                               \
     }                                                                                               \
                                                                                                     \
-    /* [] with room for cap items; owned */                                                         \
-    TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_new(int64_t cap)                          \
+    /* an empty list in fresh object memory, room for cap items */                                  \
+    TAURARO_INLINE_U tauraro_list_##P##_t *tauraro_list_##P##_init_(void *mem, int64_t cap)         \
     {                                                                                               \
-        tauraro_list_##P##_t *l =                                                                   \
-            (tauraro_list_##P##_t *)tauraro_obj_new(sizeof(tauraro_list_##P##_t), TAURARO_TAG_LIST); \
+        tauraro_list_##P##_t *l = (tauraro_list_##P##_t *)mem;                                      \
         l->len = 0;                                                                                 \
         l->cap = 0;                                                                                 \
         l->items = NULL;                                                                            \
@@ -97,18 +96,19 @@
         return l;                                                                                   \
     }                                                                                               \
                                                                                                     \
-    /* [] owned by the program (manual strategy): released with                                    \
+    /* [] with room for cap items; owned */                                                         \
+    TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_new(int64_t cap)                          \
+    {                                                                                               \
+        return tauraro_list_##P##_init_(                                                            \
+            tauraro_obj_new(sizeof(tauraro_list_##P##_t), TAURARO_TAG_LIST), cap);                  \
+    }                                                                                               \
+                                                                                                    \
+    /* [] owned by the program (manual strategy): released with                                     \
      * tauraro_obj_free(l, tauraro_list_P_dtor); counting is a no-op on it */                       \
     TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_new_manual(int64_t cap)                   \
     {                                                                                               \
-        tauraro_list_##P##_t *l = (tauraro_list_##P##_t *)tauraro_alloc_manual(                     \
-            sizeof(tauraro_list_##P##_t), TAURARO_TAG_LIST);                                        \
-        l->len = 0;                                                                                 \
-        l->cap = 0;                                                                                 \
-        l->items = NULL;                                                                            \
-        if (cap > 0)                                                                                \
-            tauraro_list_##P##_reserve(l, cap);                                                     \
-        return l;                                                                                   \
+        return tauraro_list_##P##_init_(                                                            \
+            tauraro_alloc_manual(sizeof(tauraro_list_##P##_t), TAURARO_TAG_LIST), cap);             \
     }                                                                                               \
                                                                                                     \
     /* [items[0], ..., items[n-1]]: items borrowed; owned */                                        \

@@ -399,6 +399,8 @@ typedef enum {
     BI_PRINT, BI_LEN, BI_STR, BI_INT, BI_FLOAT, BI_BOOL, BI_ABS, BI_MIN, BI_MAX,
     BI_ROUND, BI_RANGE, BI_REPR, BI_ORD, BI_CHR, BI_ISINSTANCE, BI_SUM, BI_SORTED,
     BI_ENUMERATE, BI_ZIP, BI_LIST, BI_ANY, BI_ALL, BI_REVERSED, BI_DIVMOD,
+    BI_ALLOCATE, BI_ALLOCATE_ALIGNED, BI_FREE, BI_CREATE_ARENA, BI_RESET_ARENA,
+    BI_DESTROY_ARENA, BI_MEMORY_STATS,
     BI_COUNT_
 } BuiltinId;
 
@@ -428,6 +430,8 @@ typedef enum {
 
 typedef enum { SYM_VAR, SYM_PARAM, SYM_FUNC, SYM_CLASS, SYM_EXC, SYM_BUILTIN, SYM_TYPE } SymKind;
 
+typedef enum { OWN_NONE, OWN_OWNED, OWN_BORROWED } Ownership;
+
 struct Symbol {
     SymKind kind;
     const char *name;
@@ -443,6 +447,7 @@ struct Symbol {
     bool scoped;       /* lives in a nested scope (except-as, comprehension) */
     Expr *defval;      /* class-level field default (`x: int = 0`) */
     ClassInfo *owner;  /* a field: the class that declares it */
+    Ownership own;     /* a parameter annotated owned(T) / borrowed(T) */
 };
 
 struct Func {
@@ -456,7 +461,9 @@ struct Func {
     PtrVec locals;         /* Symbol*: every local (params excluded) */
     MemStrategy decorated; /* from a decorator, or MEM_DEFAULT */
     Expr *arena_expr;      /* @arena_memory(expr) */
+    Ownership ret_own;     /* -> owned(T) */
     MemStrategy strategy;  /* memory pass: the strategy that applies */
+    bool arena_join;       /* memory pass: undecorated arena function (joins the caller's arena) */
     bool can_raise;
     int check_state;       /* sema: 0 unchecked, 1 in progress, 2 done */
     bool ret_known;        /* sema: ret is final (annotated or inferred) */
@@ -487,6 +494,8 @@ typedef struct Program {
     PtrVec funcs;     /* Func*: every function and method, in source order */
     PtrVec classes;   /* ClassInfo* */
     PtrVec globals;   /* Symbol*: module-level variables */
+    bool has_manual;  /* memory pass: some function is manual */
+    bool has_arena;   /* memory pass: some function is an arena function */
 } Program;
 
 Program *sema_check(Compiler *c, Module *m); /* NULL after reporting errors */
@@ -495,6 +504,8 @@ Program *sema_check(Compiler *c, Module *m); /* NULL after reporting errors */
 /* Memory plan (memplan.c) and emitter (emit.c).                        */
 
 void mem_plan(Compiler *c, Program *p);
+/* Does evaluating e make a new object (not a read, not a user call)? */
+bool mem_is_allocation(const Expr *e);
 /* Writes the whole C translation unit. */
 void emit_program(Compiler *c, Program *p, StrBuf *out);
 

@@ -122,6 +122,8 @@ static const char *tprefix(Emit *E, Type *t)
     case T_DICT: return fmt(E, "dict_%s_%s", tprefix(E, t->key), tprefix(E, t->elem));
     case T_TUPLE: return fmt(E, "tup%d", t->id);
     case T_CLASS: return t->cls->builtin ? "exc" : t->cls->cname;
+    case T_BUFFER: return "buffer";
+    case T_ARENA: return "arenaref";
     default: return "int";
     }
 }
@@ -149,6 +151,10 @@ static const char *ctype(Emit *E, Type *t)
         return fmt(E, "tr_%s_t", tprefix(E, t));
     case T_CLASS:
         return t->cls->builtin ? "tauraro_exc_t *" : fmt(E, "%s *", t->cls->cname);
+    case T_BUFFER:
+        return "tauraro_buffer_t *";
+    case T_ARENA:
+        return "tauraro_arena_ref_t *";
     default:
         break;
     }
@@ -1465,6 +1471,36 @@ static CVal emit_builtin_value(Emit *E, Expr *e, CVal a, Type *ta, CVal b);
 static CVal emit_anyall(Emit *E, Expr *e, bool is_any);
 static CVal sort_by_key(Emit *E, CVal l, Type *lt, Symbol *key, const char *rev, SrcPos pos);
 
+/* The function releasing what an object of type t owns (NULL: nothing). */
+static const char *dtor_of(Emit *E, Type *t)
+{
+    if (t->kind == T_OPTIONAL)
+        t = t->elem;
+    switch (t->kind) {
+    case T_LIST: case T_DICT: return op_fn(E, t, "dtor");
+    case T_BUFFER: return "tauraro_buffer_dtor";
+    case T_CLASS: return "tauraro_inst_run_dtor";
+    default: return "NULL";
+    }
+}
+
+/* free(x): a manual object is destroyed, a counted one loses the reference
+ * x holds, arena and static objects are left to their owner; x is cleared
+ * either way. */
+static CVal emit_free(Emit *E, Expr *e)
+{
+    Expr *x = arg(e, 0)->value;
+    Type *t = x->type;
+    const char *v = var_code(x->sym);
+    x->sym->used = true;
+    line(E, "if (%s != NULL && ((tauraro_obj_t *)%s)->strategy == TAURARO_MANUAL)", v, v);
+    line(E, "    tauraro_obj_free(%s, %s);", v, dtor_of(E, t));
+    line(E, "else");
+    line(E, "    %s(%s);", decref_fn(E, t), v);
+    line(E, "%s = NULL;", v);
+    return borrowed("NULL");
+}
+
 static CVal emit_builtin(Emit *E, Expr *e)
 {
     switch ((BuiltinId)e->builtin) {
@@ -1493,6 +1529,8 @@ static CVal emit_builtin(Emit *E, Expr *e)
         return materialize(E, e, borrowed("NULL"), e->type);
     case BI_ANY: case BI_ALL:
         return emit_anyall(E, e, e->builtin == BI_ANY);
+    case BI_FREE:
+        return emit_free(E, e);
     case BI_REVERSED: {
         CVal l = emit_expr(E, arg(e, 0)->value);
         CVal r = to_temp(E, e->type, fmt(E, "%s(%s)", op_fn(E, e->type, "copy"), l.code), true);
@@ -1588,6 +1626,25 @@ static CVal emit_builtin_value(Emit *E, Expr *e, CVal a, Type *ta, CVal b)
         return raising(E, t, fmt(E, "tauraro_str_ord(%s)", a.code), false, pos);
     case BI_CHR:
         return raising(E, t, fmt(E, "tauraro_str_chr(%s)", a.code), true, pos);
+    case BI_ALLOCATE:
+        return raising(E, t, fmt(E, "tauraro_allocate(%s)", a.code), true, pos);
+    case BI_ALLOCATE_ALIGNED:
+        return raising(E, t, fmt(E, "tauraro_allocate_aligned(%s, %s)", a.code, n > 1 ? b.code : "16"),
+                       true, pos);
+    case BI_CREATE_ARENA:
+        if (n == 0)
+            return to_temp(E, t, "tauraro_create_arena(4096)", true);
+        if (ta->kind == T_STR)
+            return to_temp(E, t, fmt(E, "tauraro_create_arena_named(%s)", a.code), true);
+        return raising(E, t, fmt(E, "tauraro_create_arena(%s)", a.code), true, pos);
+    case BI_RESET_ARENA:
+    case BI_DESTROY_ARENA:
+        line(E, "tauraro_%s_arena%s(%s);", e->builtin == BI_RESET_ARENA ? "reset" : "destroy",
+             ta->kind == T_STR ? "_named" : "", a.code);
+        check(E, pos);
+        return borrowed("NULL");
+    case BI_MEMORY_STATS:
+        return to_temp(E, t, "tauraro_memory_stats()", true);
     default:
         diag_error(E->c, e->pos, "this builtin is not supported by the C backend yet");
         return borrowed("0");
@@ -2418,7 +2475,19 @@ static void emit_bound_check(Emit *E, Expr *e)
     check(E, e->pos);
 }
 
+static CVal emit_expr_(Emit *E, Expr *e);
+
+/* A new object that a manual function names is the program's to free: it
+ * leaves reference counting (when nothing else refers to it yet). */
 static CVal emit_expr(Emit *E, Expr *e)
+{
+    CVal v = emit_expr_(E, e);
+    if (e->alloc == MEM_MANUAL && v.owned)
+        line(E, "tauraro_obj_make_manual(%s);", v.code);
+    return v;
+}
+
+static CVal emit_expr_(Emit *E, Expr *e)
 {
     switch (e->kind) {
     case E_INT: return borrowed(int_literal(E, e->v.ival));
@@ -3181,6 +3250,65 @@ static void release_decl(Emit *E, const char *name, Type *t)
 }
 
 /* Body, locals and epilogue of one function (or of main). */
+/* An arena function's prologue: its own arena, the one it is given
+ * (@arena_memory(expr)), or its caller's (no decorator: it joins). */
+static void emit_arena_begin(Emit *E, Func *fn)
+{
+    if (!fn->arena_expr) {
+        line(E, "tauraro_arena_begin(&tr_af, NULL, %s);", fn->arena_join ? "true" : "false");
+        return;
+    }
+    E->cur_pos = fn->arena_expr->pos;
+    line(E, "/* %d: @arena_memory(...) */", fn->arena_expr->pos.line);
+    int mark = E->owned.n;
+    CVal a = emit_expr(E, fn->arena_expr);
+    line(E, "{");
+    line(E, "    tauraro_arena_t *tr_given = tauraro_arena_ref_get(%s);", a.code);
+    line(E, "    if (tr_given != NULL)");
+    line(E, "        tauraro_arena_begin(&tr_af, tr_given, false);");
+    line(E, "}");
+    release_owned(E, mark);
+    check(E, fn->arena_expr->pos);
+}
+
+/* The epilogue of a function whose strategy is not automatic: the result
+ * moves into the caller's strategy (copied out of the arena, or adopted by
+ * counting when a manual function returns what it allocated), then the
+ * arena goes and the caller's allocation mode comes back. */
+static void emit_strategy_end(Emit *E, Func *fn, bool arena_fn, bool mode_fn)
+{
+    bool moves = managed(fn->ret);
+    bool adopt = fn->strategy == MEM_MANUAL && fn->ret_own != OWN_OWNED && moves;
+    if (arena_fn && moves) {
+        line(E, "if (tauraro_arena_leave(&tr_af)) { /* the result leaves the arena */");
+        E->indent++;
+    } else if (arena_fn) {
+        line(E, "tauraro_arena_leave(&tr_af);");
+    }
+    if ((arena_fn && moves) || adopt) {
+        line(E, "tauraro_move_t tr_mv;");
+        line(E, "tauraro_move_init(&tr_mv, %s, %s);", arena_fn ? "tr_af.level" : "0",
+             arena_fn ? "false" : "true");
+        if (arena_fn) {
+            line(E, "%s = %s(tr_ret, &tr_mv);", typed(E, ctype(E, fn->ret), "tr_moved"),
+                 op_fn(E, fn->ret, "move"));
+            line(E, "%s(tr_ret);", decref_fn(E, fn->ret));
+            line(E, "tr_ret = tr_moved;");
+        } else { /* manual objects it returns become counted */
+            line(E, "tr_ret = %s(tr_ret, &tr_mv);", op_fn(E, fn->ret, "move"));
+        }
+        line(E, "tauraro_move_done(&tr_mv);");
+    }
+    if (arena_fn && moves) {
+        E->indent--;
+        line(E, "}");
+    }
+    if (arena_fn)
+        line(E, "tauraro_arena_finish(&tr_af);");
+    if (mode_fn)
+        line(E, "tauraro_mode = tr_mode;");
+}
+
 static void emit_function(Emit *E, Func *fn, StrBuf *out)
 {
     StrBuf body = {0};
@@ -3208,6 +3336,12 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
         if (p->assigned && is_ref(p->type) && !owned_param(E, fn, i))
             line(E, "%s(%s);", incref_fn(E, p->type), p->cname);
     }
+    bool arena_fn = !is_main && fn->strategy == MEM_ARENA;
+    bool mode_fn = !is_main && !arena_fn && E->p->has_manual;
+    if (mode_fn) { /* allocations of this body are counted, not the caller's manual ones */
+        line(E, "if (tr_mode == TAURARO_MANUAL)");
+        line(E, "    tauraro_mode = TAURARO_AUTO;");
+    }
     if (!is_main) {
         /* CPython's recursion limit, before the C stack runs out */
         line(E, "if (TAURARO_UNLIKELY(++tauraro_depth > TAURARO_MAX_DEPTH)) {");
@@ -3216,6 +3350,8 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
         line(E, "}");
         E->uses_end = true;
     }
+    if (arena_fn)
+        emit_arena_begin(E, fn);
     emit_block(E, is_main ? &E->p->module->body : &fn->def->body);
 
     if (is_main) {
@@ -3227,6 +3363,10 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
             sb_printf(out, "    %s *self = (%s *)tr_self;\n", fn->cls->cname, fn->cls->cname);
         if (fn->ret->kind != T_NONE)
             decl(out, ctype(E, fn->ret), "tr_ret", zero_of(E, fn->ret));
+        if (arena_fn)
+            decl(out, "tauraro_arena_frame_t", "tr_af", "{0}");
+        if (mode_fn)
+            decl(out, "uint8_t", "tr_mode", "tauraro_mode");
     }
     for (int i = 0; i < fn->locals.n; i++) {
         Symbol *s = fn->locals.items[i];
@@ -3302,6 +3442,7 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
         }
         line(E, "return tauraro_main_exit();");
     } else {
+        emit_strategy_end(E, fn, arena_fn, mode_fn);
         line(E, "tauraro_depth--;");
         if (fn->ret->kind != T_NONE)
             line(E, "return tr_ret;");
@@ -3410,6 +3551,7 @@ static void class_element_protos(Emit *E, ClassInfo *c, StrBuf *out)
     sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_lt(%s, %s);\n", P, typed(E, T, "a"), typed(E, T, "b"));
     sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s);\n", P, typed(E, T, "o"));
     sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s);\n", P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s, tauraro_move_t *m);\n", T, P, typed(E, T, "o"));
 }
 
 /* The C expression calling method m of class c on `self` (of C type
@@ -3453,8 +3595,10 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
     }
     sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s) { tauraro_inst_repr_sb(sb, o); }\n",
               P, typed(E, T, "o"));
-    sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s) { return tauraro_inst_hash(o); }\n\n",
+    sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s) { return tauraro_inst_hash(o); }\n",
               P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s, tauraro_move_t *m) { return (%s)tauraro_inst_move(o, m); }\n\n",
+              T, P, typed(E, T, "o"), T);
 
     /* __str__ / __repr__ for the class descriptor */
     const char *names[2] = {"__str__", "__repr__"};
@@ -3490,12 +3634,33 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
         }
         sb_puts(out, "}\n\n");
     }
+    /* moving an instance out of its arena, or adopting a manual one: the
+     * copy (or the object itself) gets its fields moved too. Exceptions are
+     * always counted objects: they never move. */
+    const char *move = "NULL";
+    if (!c->is_exception) {
+        move = fmt(E, "move_%s", c->name);
+        sb_printf(out, "static void *%s(void *obj, tauraro_move_t *m)\n{\n    %s *o = obj, *n;\n", move,
+                  c->cname);
+        sb_puts(out, "    if (m->adopt) {\n        n = tauraro_move_adopt(m, o);\n    } else {\n");
+        sb_printf(out, "        n = tauraro_move_put(m, o, tauraro_obj_new(sizeof(%s), TAURARO_TAG_INSTANCE));\n",
+                  c->cname);
+        sb_puts(out, "        memcpy((char *)n + sizeof(tauraro_obj_t), (char *)o + sizeof(tauraro_obj_t),\n"
+                     "               sizeof *n - sizeof(tauraro_obj_t));\n    }\n");
+        for (int i = 0; i < c->fields.n; i++) {
+            Symbol *f = c->fields.items[i];
+            if (managed(f->type))
+                sb_printf(out, "    n->%s = %s(o->%s, m);\n", f->cname, op_fn(E, f->type, "move"),
+                          f->cname);
+        }
+        sb_puts(out, "    return n;\n}\n\n");
+    }
     /* the class descriptor and vtable */
     PtrVec slots = {0};
     vt_slots(c, &slots, &E->c->arena);
     const char *base = !c->base ? "NULL" : c->base->cdesc;
-    sb_printf(out, "static const struct vt_%s vt_%s = {\n    {\"%s\", %s, %s, %s, %s},\n", c->name,
-              c->name, c->name, base, dtor, slot[0], slot[1]);
+    sb_printf(out, "static const struct vt_%s vt_%s = {\n    {\"%s\", %s, %s, %s, %s, %s},\n", c->name,
+              c->name, c->name, base, dtor, slot[0], slot[1], move);
     for (int i = 0; i < slots.n; i++) {
         Func *m = find_method_e(c, slots.items[i]);
         sb_printf(out, "    %s,\n", m->cname);
@@ -3516,8 +3681,9 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
     } else {
         sb_puts(out, "void");
     }
-    sb_printf(out, ")\n{\n    %s *self = (%s *)tauraro_obj_new(sizeof(%s), TAURARO_TAG_INSTANCE);\n",
-              c->cname, c->cname, c->cname);
+    /* exceptions outlive the arena they are raised in: always counted */
+    sb_printf(out, ")\n{\n    %s *self = (%s *)%s(sizeof(%s), TAURARO_TAG_INSTANCE);\n",
+              c->cname, c->cname, c->is_exception ? "tauraro_alloc_rc" : "tauraro_obj_new", c->cname);
     sb_puts(out, "    memset((char *)self + sizeof(tauraro_obj_t), 0, sizeof *self - sizeof(tauraro_obj_t));\n");
     sb_printf(out, "    self->cls = &vt_%s.info;\n", c->name);
     if (c->is_exception) {
@@ -3624,6 +3790,11 @@ static void emit_tuple_type(Emit *E, Type *t, StrBuf *out)
         }
         sb_puts(out, "}\n");
     }
+    sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s t, tauraro_move_t *m)\n{\n    (void)m;\n", T, P, T);
+    for (int i = 0; i < n; i++)
+        if (managed(t->items[i]))
+            sb_printf(out, "    t.f%d = %s(t.f%d, m);\n", i, op_fn(E, t->items[i], "move"), i);
+    sb_puts(out, "    return t;\n}\n");
     sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_eq(%s a, %s b)\n{\n    (void)a;\n    (void)b;\n    return true", P, T, T);
     for (int i = 0; i < n; i++)
         sb_printf(out, " && %s(a.f%d, b.f%d)", op_fn(E, t->items[i], "eq"), i, i);

@@ -57,6 +57,9 @@ static const struct {
     {"sum", BI_SUM},     {"sorted", BI_SORTED}, {"enumerate", BI_ENUMERATE}, {"zip", BI_ZIP},
     {"list", BI_LIST},   {"any", BI_ANY},     {"all", BI_ALL},
     {"reversed", BI_REVERSED}, {"divmod", BI_DIVMOD},
+    {"allocate", BI_ALLOCATE}, {"allocate_aligned", BI_ALLOCATE_ALIGNED}, {"free", BI_FREE},
+    {"create_arena", BI_CREATE_ARENA}, {"reset_arena", BI_RESET_ARENA},
+    {"destroy_arena", BI_DESTROY_ARENA}, {"memory_stats", BI_MEMORY_STATS},
 };
 
 static BuiltinId builtin_lookup(const char *name)
@@ -1376,18 +1379,7 @@ static Type *check_call(Sema *s, Expr *e)
         Symbol *sym = lookup(s, f->v.name, f->pos);
         if (!sym) {
             check_args_only(s, e);
-            static const char *const membuiltins[] = {
-                "allocate", "allocate_aligned", "free", "create_arena", "reset_arena",
-                "destroy_arena", "memory_stats",
-            };
-            bool mem = false;
-            for (size_t i = 0; i < sizeof membuiltins / sizeof membuiltins[0]; i++)
-                mem |= !strcmp(membuiltins[i], f->v.name);
-            if (mem)
-                ERR(s, f->pos, "%s() is not supported yet: manual and arena memory are not "
-                               "implemented in this version", f->v.name);
-            else
-                ERR(s, f->pos, "name '%s' is not defined", f->v.name);
+            ERR(s, f->pos, "name '%s' is not defined", f->v.name);
             return set_type(e, prim(s, T_ERROR));
         }
         f->sym = sym;
@@ -1640,6 +1632,52 @@ static Type *check_builtin_call(Sema *s, Expr *e, BuiltinId id)
         if (t0->kind != T_LIST)
             return bad_arg(s, e, 0, name);
         return t0;
+    case BI_ALLOCATE:
+    case BI_ALLOCATE_ALIGNED:
+        if (!arity(s, e, name, 1, id == BI_ALLOCATE ? 1 : 2))
+            return prim(s, T_ERROR);
+        for (int i = 0; i < e->args.n; i++)
+            if (!int_like(arg_type(e, i)))
+                return bad_arg(s, e, i, name);
+        return prim(s, T_BUFFER);
+    case BI_FREE: {
+        if (!arity(s, e, name, 1, 1))
+            return prim(s, T_ERROR);
+        Expr *x = arg_at(e, 0)->value;
+        if (!type_is_ref(t0) || t0->kind == T_TUPLE || t0->kind == T_ARENA)
+            return bad_arg(s, e, 0, name);
+        if (x->kind != E_NAME || !x->sym || (x->sym->kind != SYM_VAR && x->sym->kind != SYM_PARAM)) {
+            ERR(s, x->pos, "free() takes a variable (the reference it clears)");
+            return prim(s, T_ERROR);
+        }
+        if (x->kind == E_NAME && x->sym && x->sym->kind == SYM_PARAM && x->sym->own != OWN_OWNED) {
+            if (x->sym->own == OWN_BORROWED)
+                ERR(s, x->pos, "cannot free '%s': it is a borrowed parameter (the caller owns it)",
+                    x->v.name);
+            else
+                ERR(s, x->pos, "cannot free '%s': parameters are borrowed unless annotated owned(T)",
+                    x->v.name);
+            return prim(s, T_ERROR);
+        }
+        return prim(s, T_NONE);
+    }
+    case BI_CREATE_ARENA:
+        if (!arity(s, e, name, 0, 1))
+            return prim(s, T_ERROR);
+        if (t0 && !int_like(t0) && t0->kind != T_STR)
+            return bad_arg(s, e, 0, name);
+        return prim(s, T_ARENA);
+    case BI_RESET_ARENA:
+    case BI_DESTROY_ARENA:
+        if (!arity(s, e, name, 1, 1))
+            return prim(s, T_ERROR);
+        if (t0->kind != T_ARENA && t0->kind != T_STR)
+            return bad_arg(s, e, 0, name);
+        return prim(s, T_NONE);
+    case BI_MEMORY_STATS:
+        if (!arity(s, e, name, 0, 0))
+            return prim(s, T_ERROR);
+        return type_dict(s->c, prim(s, T_STR), prim(s, T_INT));
     case BI_DIVMOD: {
         if (!arity(s, e, name, 2, 2))
             return prim(s, T_ERROR);
@@ -1914,6 +1952,12 @@ static Type *subscript_type(Sema *s, Expr *e, bool store)
             return prim(s, T_ERROR);
         }
         return t->elem;
+    case T_BUFFER:
+        if (!int_like(it)) {
+            ERR(s, e->rhs->pos, "buffer indices must be integers, not '%s'", tname(s, it));
+            return prim(s, T_ERROR);
+        }
+        return prim(s, T_INT);
     case T_DICT:
         if (!assignable(t->key, it)) {
             ERR(s, e->rhs->pos, "dict key must be %s, not %s", tname(s, t->key), tname(s, it));
@@ -2951,6 +2995,18 @@ static MemStrategy decorator_strategy(Sema *s, Func *fn, Expr *d)
     return MEM_DEFAULT;
 }
 
+/* owned(T) / borrowed(T) around an annotation. */
+static Ownership ownership_note(Expr *a)
+{
+    if (a->kind == E_CALL && a->lhs->kind == E_NAME && a->args.n == 1) {
+        if (!strcmp(a->lhs->v.name, "owned"))
+            return OWN_OWNED;
+        if (!strcmp(a->lhs->v.name, "borrowed"))
+            return OWN_BORROWED;
+    }
+    return OWN_NONE;
+}
+
 /* A default value is evaluated at each call, so it must be a constant:
  * then that is indistinguishable from Python's evaluation at def time. */
 static bool constant_expr(Expr *e)
@@ -3011,6 +3067,10 @@ static Func *declare_func(Sema *s, Stmt *st, Func *outer, ClassInfo *cls)
             sym->type = prim(s, T_ERROR);
         } else {
             sym->type = resolve_type(s, p->annotation);
+            sym->own = ownership_note(p->annotation);
+            if (sym->own && !type_is_ref(sym->type) && !is_err(sym->type))
+                ERR(s, p->annotation->pos, "%s() applies to objects, not to '%s'",
+                    sym->own == OWN_OWNED ? "owned" : "borrowed", tname(s, sym->type));
         }
         for (int j = 0; j < i; j++)
             if (strcmp(fn->params[j]->name, p->name) == 0)
@@ -3028,6 +3088,7 @@ static Func *declare_func(Sema *s, Stmt *st, Func *outer, ClassInfo *cls)
     }
     if (d->returns) {
         fn->ret = resolve_type(s, d->returns);
+        fn->ret_own = ownership_note(d->returns);
         fn->ret_known = true;
     }
     vec_push(&s->c->arena, &s->p->funcs, fn);
@@ -3154,6 +3215,11 @@ static void check_func(Sema *s, Func *fn)
     s->loops = 0;
     s->bound = (PtrVec){0};
     collect_block(s, fn, &fn->def->body);
+    if (fn->arena_expr) {
+        Type *at = check_expr(s, fn->arena_expr, NULL);
+        if (!is_err(at) && at->kind != T_ARENA)
+            ERR(s, fn->arena_expr->pos, "@arena_memory needs an Arena, not '%s'", tname(s, at));
+    }
     check_block(s, &fn->def->body);
     if (!fn->ret_known) {
         fn->ret = prim(s, T_NONE);

@@ -122,7 +122,7 @@ bool type_is_ref(Type *t)
 {
     switch (t->kind) {
     case T_STR: case T_LIST: case T_DICT: case T_TUPLE: case T_CLASS: case T_BUFFER:
-    case T_OPTIONAL:
+    case T_ARENA: case T_OPTIONAL:
         return true;
     default:
         return false;

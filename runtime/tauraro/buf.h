@@ -4,13 +4,10 @@
  *   owner AUTO / MANUAL / STATIC:  malloc / realloc / free; AUTO and MANUAL
  *                                  buffers count in tauraro_stats (auto_bytes,
  *                                  manual_bytes), like the objects themselves.
- *   owner ARENA:                   from tauraro_cur_arena, the arena active when
- *                                  the container grows. Growing allocates a new
- *                                  block and copies (the old one is abandoned to
- *                                  the arena); free is a no-op. An arena object
- *                                  that grows while no arena is active gets a
- *                                  heap block that is never freed (it cannot be:
- *                                  arena objects are never destroyed one by one).
+ *   owner ARENA:                   from the owner's own arena (its header names
+ *                                  it), whichever arena is current. Growing
+ *                                  allocates a new block and copies (the old one
+ *                                  is abandoned to the arena); free is a no-op.
  */
 #ifndef TAURARO_BUF_H
 #define TAURARO_BUF_H
@@ -20,8 +17,8 @@
 /* A new buffer of `bytes` bytes (uninitialised) for `owner`. */
 TAURARO_FUNC void *tauraro_buf_alloc(tauraro_obj_t *owner, size_t bytes)
 {
-    if (owner->strategy == TAURARO_ARENA && tauraro_cur_arena != NULL)
-        return tauraro_arena_alloc(tauraro_cur_arena, bytes ? bytes : 1);
+    if (owner->strategy == TAURARO_ARENA)
+        return tauraro_arena_alloc(tauraro_arena_of(owner), bytes ? bytes : 1);
     void *p = tauraro_alloc(bytes);
     if (owner->strategy == TAURARO_AUTO)
         tauraro_stats.auto_bytes += (int64_t)tauraro_heap_size(p);

@@ -10,6 +10,7 @@
 #include "tauraro/exc.h"
 #include "tauraro/format.h"
 #include "tauraro/list.h"
+#include "tauraro/move.h"
 #include "tauraro/str.h"
 #include "tauraro/strmeth.h"
 
@@ -165,6 +166,12 @@ TAURARO_FUNC tauraro_list_int_t *tauraro_list_int_range(int64_t start, int64_t s
     } tauraro_opt_##P##_t;                                                                           \
     TAURARO_INLINE_U void tauraro_opt_##P##_incref(tauraro_opt_##P##_t o) { (void)o; }              \
     TAURARO_INLINE_U void tauraro_opt_##P##_decref(tauraro_opt_##P##_t o) { (void)o; }              \
+    TAURARO_INLINE_U tauraro_opt_##P##_t tauraro_opt_##P##_move(tauraro_opt_##P##_t o,              \
+                                                                tauraro_move_t *m)                   \
+    {                                                                                                \
+        (void)m;                                                                                     \
+        return o;                                                                                    \
+    }                                                                                                \
     TAURARO_INLINE_U bool tauraro_opt_##P##_eq(tauraro_opt_##P##_t a, tauraro_opt_##P##_t b)        \
     {                                                                                                \
         return a.some == b.some && (!a.some || tauraro_##P##_eq(a.v, b.v));                         \
@@ -255,6 +262,34 @@ TAURARO_FUNC __attribute__((noinline)) void tauraro_inst_destroy(void *obj)
         tauraro_trash.items = NULL;
         tauraro_trash.len = tauraro_trash.cap = 0;
     }
+}
+
+/* What free() runs on a manual instance: its class's destructor (__del__,
+ * then the fields). */
+TAURARO_FUNC void tauraro_inst_run_dtor(void *obj)
+{
+    tauraro_inst_t *o = (tauraro_inst_t *)obj;
+    for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base)
+        if (c->dtor != NULL) {
+            c->dtor(o);
+            break;
+        }
+}
+
+/* An instance moved out of its arena or adopted (move.h): the class's
+ * generated move function copies or converts it field by field. */
+TAURARO_FUNC void *tauraro_inst_move(void *obj, tauraro_move_t *m)
+{
+    if (!tauraro_move_wanted(m, obj))
+        return tauraro_move_keep(m, obj);
+    void *hit = tauraro_move_lookup(m, obj);
+    if (hit != NULL)
+        return hit;
+    tauraro_inst_t *o = (tauraro_inst_t *)obj;
+    for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base)
+        if (c->move != NULL)
+            return c->move(obj, m);
+    return tauraro_move_keep(m, obj);
 }
 
 TAURARO_INLINE void tauraro_inst_incref(void *obj)
@@ -365,6 +400,7 @@ TAURARO_INLINE tauraro_str_t *tauraro_exc_str(tauraro_exc_t *e) { return tauraro
 
 TAURARO_INLINE void tauraro_none_incref(void *v) { (void)v; }
 TAURARO_INLINE void tauraro_none_decref(void *v) { (void)v; }
+TAURARO_INLINE void *tauraro_none_move(void *v, tauraro_move_t *m) { (void)m; return v; }
 TAURARO_INLINE bool tauraro_none_eq(void *a, void *b) { (void)a; (void)b; return true; }
 TAURARO_INLINE bool tauraro_none_lt(void *a, void *b)
 {
@@ -392,6 +428,10 @@ TAURARO_INLINE uint64_t tauraro_none_hash(void *v) { (void)v; return 0x2545F4914
     {                                                                                                \
         if (o != NULL)                                                                               \
             tauraro_##P##_decref(o);                                                                 \
+    }                                                                                                \
+    TAURARO_INLINE_U T tauraro_opt_##P##_move(T o, tauraro_move_t *m)                                \
+    {                                                                                                \
+        return o != NULL ? tauraro_##P##_move(o, m) : NULL;                                          \
     }                                                                                                \
     TAURARO_INLINE_U bool tauraro_opt_##P##_eq(T a, T b)                                             \
     {                                                                                                \

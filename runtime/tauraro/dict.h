@@ -232,6 +232,35 @@
         tauraro_dict_##KP##_##VP##_insert_new_(d, h, k, v);                                         \
     }                                                                                               \
                                                                                                     \
+    /* moved out of its arena or adopted (memory.h); a new reference */                              \
+    TAURARO_FUNC tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_move(                     \
+        tauraro_dict_##KP##_##VP##_t *d, struct tauraro_move *m)                                    \
+    {                                                                                               \
+        if (!tauraro_move_wanted(m, d))                                                             \
+            return (tauraro_dict_##KP##_##VP##_t *)tauraro_move_keep(m, d);                         \
+        tauraro_dict_##KP##_##VP##_t *n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_lookup(m, d); \
+        if (n != NULL)                                                                              \
+            return n;                                                                               \
+        if (m->adopt) {                                                                             \
+            tauraro_move_adopt(m, d);                                                               \
+            tauraro_move_adopt_buf(d->entries);                                                     \
+            tauraro_move_adopt_buf(d->index);                                                       \
+            for (int64_t i = 0; i < d->used; i++)                                                   \
+                if (d->entries[i].live) {                                                           \
+                    d->entries[i].key = tauraro_##KP##_move(d->entries[i].key, m);                  \
+                    d->entries[i].value = tauraro_##VP##_move(d->entries[i].value, m);              \
+                }                                                                                   \
+            return d;                                                                               \
+        }                                                                                           \
+        n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_put(m, d, tauraro_dict_##KP##_##VP##_new()); \
+        for (int64_t i = 0; i < d->used; i++)                                                       \
+            if (d->entries[i].live) {                                                               \
+                KT k = tauraro_##KP##_move(d->entries[i].key, m);                                   \
+                tauraro_dict_##KP##_##VP##_set_move(n, k, tauraro_##VP##_move(d->entries[i].value, m)); \
+            }                                                                                       \
+        return n;                                                                                   \
+    }                                                                                               \
+                                                                                                    \
     /* d[k] = v; borrowed */                                                                        \
     TAURARO_FUNC void tauraro_dict_##KP##_##VP##_set(tauraro_dict_##KP##_##VP##_t *d, KT k, VT v)   \
     {                                                                                               \

@@ -27,36 +27,39 @@ struct tauraro_str;
 
 /* A class: built-in exception classes are these; a user class's vtable
  * starts with one. */
+struct tauraro_move;
+
 typedef struct tauraro_class {
     const char *name;                 /* user-visible name, e.g. "ValueError" */
     const struct tauraro_class *base; /* NULL for Exception and for root classes */
     void (*dtor)(void *obj);          /* runs __del__, releases the fields; NULL: none */
     struct tauraro_str *(*str)(void *obj);  /* __str__ (owned result); NULL: default */
     struct tauraro_str *(*repr)(void *obj); /* __repr__ (owned result); NULL: default */
+    void *(*move)(void *obj, struct tauraro_move *m); /* memory.h; NULL: never moves */
 } tauraro_class_t;
 
-TAURARO_DATA const tauraro_class_t tauraro_cls_Exception = { "Exception", NULL, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_ArithmeticError = { "ArithmeticError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_LookupError = { "LookupError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_ValueError = { "ValueError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_TypeError = { "TypeError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_IndexError = { "IndexError", &tauraro_cls_LookupError, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_KeyError = { "KeyError", &tauraro_cls_LookupError, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_ZeroDivisionError = { "ZeroDivisionError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_OverflowError = { "OverflowError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_RuntimeError = { "RuntimeError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_RecursionError = { "RecursionError", &tauraro_cls_RuntimeError, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_Exception = { "Exception", NULL, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_ArithmeticError = { "ArithmeticError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_LookupError = { "LookupError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_ValueError = { "ValueError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_TypeError = { "TypeError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_IndexError = { "IndexError", &tauraro_cls_LookupError, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_KeyError = { "KeyError", &tauraro_cls_LookupError, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_ZeroDivisionError = { "ZeroDivisionError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_OverflowError = { "OverflowError", &tauraro_cls_ArithmeticError, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_RuntimeError = { "RuntimeError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_RecursionError = { "RecursionError", &tauraro_cls_RuntimeError, NULL, NULL, NULL, NULL };
 
 /* Calls in progress. CPython's default recursion limit is 1000 frames, the
  * module's included: a program may nest 999 calls, and the next one raises
  * RecursionError (instead of overflowing the C stack). */
 TAURARO_DATA int tauraro_depth;
 #define TAURARO_MAX_DEPTH 999
-TAURARO_DATA const tauraro_class_t tauraro_cls_AssertionError = { "AssertionError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_MemoryError = { "MemoryError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_NameError = { "NameError", &tauraro_cls_Exception, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_UnboundLocalError = { "UnboundLocalError", &tauraro_cls_NameError, NULL, NULL, NULL };
-TAURARO_DATA const tauraro_class_t tauraro_cls_AttributeError = { "AttributeError", &tauraro_cls_Exception, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_AssertionError = { "AssertionError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_MemoryError = { "MemoryError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_NameError = { "NameError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_UnboundLocalError = { "UnboundLocalError", &tauraro_cls_NameError, NULL, NULL, NULL, NULL };
+TAURARO_DATA const tauraro_class_t tauraro_cls_AttributeError = { "AttributeError", &tauraro_cls_Exception, NULL, NULL, NULL, NULL };
 
 typedef struct tauraro_str tauraro_str_t;
 
@@ -258,8 +261,8 @@ TAURARO_FUNC void tauraro_exc_decref(tauraro_exc_t *e)
 TAURARO_FUNC void tauraro_exc_keep(void *obj, void (*release)(void *))
 {
     tauraro_exc_t *e = tauraro_cur_exc;
-    if (obj == NULL)
-        return;
+    if (obj == NULL || ((tauraro_obj_t *)obj)->strategy == TAURARO_ARENA)
+        return; /* arena objects go with their arena */
     if (e == NULL) {
         release(obj);
         return;

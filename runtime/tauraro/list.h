@@ -31,6 +31,7 @@
 #include "num.h"
 #include "buf.h"
 #include "elem.h"
+#include "move.h"
 
 /* Runs sorted by insertion before merging. */
 #define TAURARO_LIST_SORT_RUN 16
@@ -373,6 +374,27 @@
     }                                                                                               \
                                                                                                     \
     /* l.copy() / l[:]; owned */                                                                    \
+    /* moved out of its arena or adopted (memory.h); a new reference */                              \
+    TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_move(tauraro_list_##P##_t *l,               \
+                                                               struct tauraro_move *m)              \
+    {                                                                                               \
+        if (!tauraro_move_wanted(m, l))                                                             \
+            return (tauraro_list_##P##_t *)tauraro_move_keep(m, l);                                 \
+        tauraro_list_##P##_t *n = (tauraro_list_##P##_t *)tauraro_move_lookup(m, l);                \
+        if (n != NULL)                                                                              \
+            return n;                                                                               \
+        if (m->adopt) {                                                                             \
+            n = (tauraro_list_##P##_t *)tauraro_move_adopt(m, l);                                   \
+            tauraro_move_adopt_buf(l->items);                                                       \
+        } else {                                                                                    \
+            n = (tauraro_list_##P##_t *)tauraro_move_put(m, l, tauraro_list_##P##_new(l->len));     \
+        }                                                                                           \
+        for (int64_t i = 0; i < l->len; i++)                                                        \
+            n->items[i] = tauraro_##P##_move(l->items[i], m);                                       \
+        n->len = l->len;                                                                            \
+        return n;                                                                                   \
+    }                                                                                               \
+                                                                                                    \
     TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_copy(tauraro_list_##P##_t *l)             \
     {                                                                                               \
         return tauraro_list_##P##_from(l->len, l->items);                                           \

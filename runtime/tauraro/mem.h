@@ -54,7 +54,7 @@
 /* ---- the object header ---------------------------------------------------- */
 
 typedef struct tauraro_obj {      /* 8 bytes, first member of every heap object */
-    uint32_t rc;                  /* reference count (AUTO only) */
+    uint32_t rc;                  /* AUTO: reference count; ARENA: the arena's id */
     uint8_t strategy;             /* TAURARO_AUTO, _MANUAL, _ARENA, _STATIC */
     uint8_t flags;                /* reserved (debug: freed/poisoned) */
     uint16_t tag;                 /* object kind, for stats/debug */
@@ -271,6 +271,14 @@ typedef struct tauraro_arena {
     size_t used;                      /* bytes handed out (requested sizes) */
     size_t reserved;                  /* sum of the block sizes */
     size_t nblocks;                   /* blocks held, the first one included */
+    uint32_t id;                      /* objects' header rc field names their arena */
+    int level;                        /* nesting level while in use by a call, else 0 */
+    int escape_to;                    /* lowest level an object of it escaped to */
+    bool strict;                      /* an escape is an error (explicit/given arenas) */
+    bool given;                       /* owned by an Arena handle, not by a call */
+    bool pending_reset, pending_destroy; /* asked for while a call uses it */
+    struct tauraro_arena *kids;       /* arenas kept alive as long as this one */
+    struct tauraro_arena *next_kid;
 } tauraro_arena_t;
 
 /* Every block's data starts 16-byte aligned after its header (malloc gives 16
@@ -281,8 +289,65 @@ typedef struct tauraro_arena {
 #define TAURARO_ARENA_BLOCK_HDR TAURARO_ARENA_ROUND(sizeof(tauraro_arena_block_t))
 #define TAURARO_ARENA_DEFAULT_BLOCK ((size_t)4096)
 
-/* The arena that object constructors allocate from; NULL = automatic (rc). */
+/* The allocation mode: what tauraro_obj_new gives. AUTO: counted heap
+ * objects; MANUAL: heap objects the program frees (the named allocations of
+ * @manual_memory functions); ARENA: from tauraro_cur_arena. */
+TAURARO_DATA uint8_t tauraro_mode;
+
+/* The arena that object constructors allocate from in ARENA mode. */
 TAURARO_DATA tauraro_arena_t *tauraro_cur_arena;
+
+/* Arenas by id (an arena object's header names its arena by id, so the
+ * 8-byte header is enough). Ids of destroyed arenas are reused. */
+TAURARO_DATA struct {
+    tauraro_arena_t **items;
+    uint32_t cap, len;
+    uint32_t *free_ids;
+    uint32_t nfree, free_cap;
+} tauraro_arena_ids;
+
+TAURARO_FUNC uint32_t tauraro_arena_id_new(tauraro_arena_t *a)
+{
+    uint32_t id;
+    if (tauraro_arena_ids.nfree > 0) {
+        id = tauraro_arena_ids.free_ids[--tauraro_arena_ids.nfree];
+    } else {
+        if (tauraro_arena_ids.len == tauraro_arena_ids.cap) {
+            uint32_t cap = tauraro_arena_ids.cap ? tauraro_arena_ids.cap * 2 : 16;
+            tauraro_arena_ids.items = (tauraro_arena_t **)tauraro_realloc(
+                tauraro_arena_ids.items, tauraro_size_mul(cap, sizeof(tauraro_arena_t *)));
+            tauraro_arena_ids.cap = cap;
+        }
+        if (tauraro_arena_ids.len == 0)
+            tauraro_arena_ids.items[tauraro_arena_ids.len++] = NULL; /* id 0: none */
+        id = tauraro_arena_ids.len++;
+    }
+    tauraro_arena_ids.items[id] = a;
+    return id;
+}
+
+TAURARO_FUNC void tauraro_arena_id_release(uint32_t id)
+{
+    tauraro_arena_ids.items[id] = NULL;
+    if (tauraro_arena_ids.nfree == tauraro_arena_ids.free_cap) {
+        uint32_t cap = tauraro_arena_ids.free_cap ? tauraro_arena_ids.free_cap * 2 : 16;
+        tauraro_arena_ids.free_ids = (uint32_t *)tauraro_realloc(
+            tauraro_arena_ids.free_ids, tauraro_size_mul(cap, sizeof(uint32_t)));
+        tauraro_arena_ids.free_cap = cap;
+    }
+    tauraro_arena_ids.free_ids[tauraro_arena_ids.nfree++] = id;
+    if (tauraro_arena_ids.nfree == tauraro_arena_ids.len - 1) { /* none left: give it all back */
+        free(tauraro_arena_ids.items);
+        free(tauraro_arena_ids.free_ids);
+        memset(&tauraro_arena_ids, 0, sizeof tauraro_arena_ids);
+    }
+}
+
+/* The arena an ARENA object lives in. */
+TAURARO_INLINE tauraro_arena_t *tauraro_arena_of(const void *obj)
+{
+    return tauraro_arena_ids.items[((const tauraro_obj_t *)obj)->rc];
+}
 
 /* The first block lives in the same allocation as the arena itself, so an
  * arena that never outgrows its first block costs one malloc. */
@@ -306,6 +371,11 @@ TAURARO_FUNC tauraro_arena_t *tauraro_arena_create(size_t block_size)
     a->used = 0;
     a->reserved = block_size;
     a->nblocks = 1;
+    a->level = 0;
+    a->escape_to = INT32_MAX;
+    a->strict = a->given = a->pending_reset = a->pending_destroy = false;
+    a->kids = a->next_kid = NULL;
+    a->id = tauraro_arena_id_new(a);
     tauraro_stats.arena_count++;
     tauraro_stats.arena_bytes += (int64_t)block_size;
     return a;
@@ -376,9 +446,18 @@ TAURARO_FUNC void *tauraro_arena_alloc_aligned(tauraro_arena_t *a, size_t size, 
     return tauraro_arena_alloc_slow(a, size, align);
 }
 
-/* Forget every allocation; keeps the first block for reuse, frees the rest. */
+TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a);
+
+/* Forget every allocation; keeps the first block for reuse, frees the rest
+ * (and the arenas kept alive with it). */
 TAURARO_FUNC void tauraro_arena_reset(tauraro_arena_t *a)
 {
+    while (a->kids != NULL) {
+        tauraro_arena_t *k = a->kids;
+        a->kids = k->next_kid;
+        tauraro_arena_destroy(k);
+    }
+    a->escape_to = INT32_MAX;
     tauraro_arena_block_t *b = a->blocks;
     while (b) {
         tauraro_arena_block_t *next = b->next;
@@ -404,6 +483,7 @@ TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a)
     tauraro_stats.arena_bytes -= (int64_t)a->block_size;
     if (tauraro_cur_arena == a)
         tauraro_cur_arena = NULL;
+    tauraro_arena_id_release(a->id);
     free(a);
 }
 
@@ -426,24 +506,50 @@ TAURARO_INLINE size_t tauraro_arena_block_count(const tauraro_arena_t *a)
 
 /* From the current arena when one is active (strategy ARENA), else a counted
  * heap object. rc = 1 either way; the body is not zero-filled. */
-TAURARO_INLINE void *tauraro_obj_new(size_t size, uint16_t tag)
+TAURARO_FUNC void *tauraro_obj_new_slow(size_t size, uint16_t tag)
 {
+    if (tauraro_mode == TAURARO_MANUAL)
+        return tauraro_alloc_manual(size, tag);
     tauraro_arena_t *a = tauraro_cur_arena;
-    if (a != NULL) {
-        void *p = tauraro_arena_alloc(a, size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
-        tauraro_obj_init(p, TAURARO_ARENA, tag);
-        return p;
-    }
-    return tauraro_alloc_rc(size, tag);
+    void *p = tauraro_arena_alloc(a, size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
+    tauraro_obj_init(p, TAURARO_ARENA, tag);
+    ((tauraro_obj_t *)p)->rc = a->id;
+    return p;
 }
 
-/* Switch the allocation target (arena functions); returns the previous one so
- * the caller can restore it on every exit path. */
+/* What the allocation mode says: a counted object (AUTO), a manual one, or
+ * one from the current arena. rc = 1 for counted and manual objects; the
+ * body is not zero-filled. */
+TAURARO_INLINE void *tauraro_obj_new(size_t size, uint16_t tag)
+{
+    if (TAURARO_LIKELY(tauraro_mode == TAURARO_AUTO))
+        return tauraro_alloc_rc(size, tag);
+    return tauraro_obj_new_slow(size, tag);
+}
+
+/* Switch the allocation target to arena a (NULL: back to counted objects);
+ * returns the previous one so the caller can restore it on every exit path. */
 TAURARO_INLINE tauraro_arena_t *tauraro_arena_enter(tauraro_arena_t *a)
 {
     tauraro_arena_t *prev = tauraro_cur_arena;
     tauraro_cur_arena = a;
+    tauraro_mode = a != NULL ? TAURARO_ARENA : TAURARO_AUTO;
     return prev;
+}
+
+/* Explicit free of any object (the `free(x)` builtin): a counted object loses
+ * the reference the program gives up, a manual one is destroyed (dtor, then
+ * its memory), arena and static objects are left to their owner. */
+TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_free_any(void *obj, void (*decref)(void *),
+                                                                 void (*dtor)(void *))
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    if (h == NULL)
+        return;
+    if (h->strategy == TAURARO_AUTO)
+        decref(obj);
+    else if (h->strategy == TAURARO_MANUAL)
+        tauraro_obj_free(obj, dtor);
 }
 
 #endif /* TAURARO_MEM_H */

@@ -43,6 +43,7 @@
 #include "list.h"
 #include "dict.h"
 #include "strmeth.h"
+#include "memory.h"
 
 /* Program arguments and the .tr path (for tracebacks). */
 TAURARO_DATA int tauraro_argc;
@@ -82,6 +83,7 @@ TAURARO_FUNC int tauraro_main_exit(void)
         status = 1;
     }
     tauraro_tb_free();
+    tauraro_memory_shutdown();
     return status;
 }
 

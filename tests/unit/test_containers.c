@@ -55,6 +55,7 @@ static int teardown(void **state)
 typedef struct { int64_t key, tag; } pair_t;
 static inline void tauraro_pair_incref(pair_t v) { (void)v; }
 static inline void tauraro_pair_decref(pair_t v) { (void)v; }
+static inline pair_t tauraro_pair_move(pair_t v, tauraro_move_t *m) { (void)m; return v; }
 static inline bool tauraro_pair_eq(pair_t a, pair_t b) { return a.key == b.key; }
 static inline bool tauraro_pair_lt(pair_t a, pair_t b) { return a.key < b.key; }
 static inline void tauraro_pair_repr_sb(tauraro_sb_t *sb, pair_t v)
@@ -799,7 +800,7 @@ static void test_list_arena_and_manual(void **state)
     check_repr(list_str, s, "['a', 'b', 'c', 'a', 'b', 'c']");
     tauraro_list_str_clear(s);
     tauraro_list_int_decref(l);  /* no-op */
-    tauraro_cur_arena = prev;
+    tauraro_arena_enter(prev);
     assert_int_equal(tauraro_list_int_sum(l), 4999 * 5000 / 2);
     assert_true(tauraro_arena_bytes_used(a) > 5000 * sizeof(int64_t));
     tauraro_arena_destroy(a);
@@ -1148,7 +1149,7 @@ static void test_dict_arena_and_manual(void **state)
     assert_int_equal(keys->hdr.strategy, TAURARO_ARENA);
     assert_int_equal(keys->len, 1000);
     tauraro_dict_str_int_clear(d);
-    tauraro_cur_arena = prev;
+    tauraro_arena_enter(prev);
     tauraro_arena_destroy(a);
 
     int64_t manual0 = tauraro_stats.manual_objects;

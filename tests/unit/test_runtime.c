@@ -1079,7 +1079,7 @@ static void test_string_builder(void **state)
 
 static int extra_released;
 static void my_error_dtor(void *obj);
-static const tauraro_class_t my_error = { "MyError", &tauraro_cls_ValueError, my_error_dtor, NULL, NULL };
+static const tauraro_class_t my_error = { "MyError", &tauraro_cls_ValueError, my_error_dtor, NULL, NULL, NULL };
 
 static void test_raise_and_pending(void **state)
 {

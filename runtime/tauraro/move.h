@@ -1,0 +1,200 @@
+/* tauraro/move.h - moving values between strategies: a result copied out of
+ * the arena of the call that made it, or a manual function's result adopted
+ * by reference counting.
+ *
+ * tauraro_P_move(v, m) (one per element kind, like incref/decref; the
+ * container macros define theirs) returns a new reference to v, or to a copy
+ * of v when v lives in an arena at level m->level or deeper. With m->adopt,
+ * manual objects become counted in place instead, and references are
+ * transferred rather than added. A memo keeps shared objects shared and
+ * cycles finite.
+ */
+#ifndef TAURARO_MOVE_H
+#define TAURARO_MOVE_H
+
+#include "mem.h"
+#include "exc.h"
+#include "str.h"
+#include "elem.h"
+
+/* ---- moving values between strategies --------------------------------------------- */
+
+typedef struct tauraro_move {
+    int level;             /* copy: objects of arenas at this level or deeper */
+    bool adopt;            /* adopt: manual objects become counted in place */
+    size_t len, cap;       /* memo: old object -> its replacement */
+    void **keys, **vals;
+} tauraro_move_t;
+
+TAURARO_INLINE void tauraro_move_init(tauraro_move_t *m, int level, bool adopt)
+{
+    memset(m, 0, sizeof *m);
+    m->level = level;
+    m->adopt = adopt;
+}
+
+TAURARO_INLINE void tauraro_move_done(tauraro_move_t *m)
+{
+    free(m->keys);
+    free(m->vals);
+    m->keys = m->vals = NULL;
+    m->len = m->cap = 0;
+}
+
+/* Does v move (copied out of its arena, or adopted)? */
+TAURARO_INLINE bool tauraro_move_wanted(const tauraro_move_t *m, const void *v)
+{
+    const tauraro_obj_t *h = (const tauraro_obj_t *)v;
+    if (h == NULL)
+        return false;
+    if (m->adopt)
+        return h->strategy == TAURARO_MANUAL;
+    return h->strategy == TAURARO_ARENA && tauraro_arena_of(h)->level >= m->level;
+}
+
+/* v stays where it is: a new reference (copy) or the same one (adopt). */
+TAURARO_INLINE void *tauraro_move_keep(const tauraro_move_t *m, void *v)
+{
+    if (!m->adopt)
+        tauraro_incref(v);
+    return v;
+}
+
+TAURARO_INLINE size_t tauraro_move_slot_(const void *p, size_t cap)
+{
+    return (size_t)(tauraro_hash_mix((uint64_t)(uintptr_t)p) & (cap - 1));
+}
+
+/* What v already moved to (a new reference), or NULL. */
+TAURARO_FUNC void *tauraro_move_lookup(tauraro_move_t *m, const void *v)
+{
+    if (m->cap == 0)
+        return NULL;
+    for (size_t i = tauraro_move_slot_(v, m->cap);; i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == NULL)
+            return NULL;
+        if (m->keys[i] == v) {
+            tauraro_incref(m->vals[i]);
+            return m->vals[i];
+        }
+    }
+}
+
+/* Record that old moved to new (before moving old's contents, for cycles). */
+TAURARO_FUNC void *tauraro_move_put(tauraro_move_t *m, void *old, void *new_)
+{
+    if ((m->len + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        void **keys = (void **)calloc(cap, sizeof(void *));
+        void **vals = (void **)calloc(cap, sizeof(void *));
+        if (keys == NULL || vals == NULL)
+            tauraro_out_of_memory();
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i] != NULL) {
+                size_t j = tauraro_move_slot_(m->keys[i], cap);
+                while (keys[j] != NULL)
+                    j = (j + 1) & (cap - 1);
+                keys[j] = m->keys[i];
+                vals[j] = m->vals[i];
+            }
+        free(m->keys);
+        free(m->vals);
+        m->keys = keys;
+        m->vals = vals;
+        m->cap = cap;
+    }
+    size_t i = tauraro_move_slot_(old, m->cap);
+    while (m->keys[i] != NULL)
+        i = (i + 1) & (m->cap - 1);
+    m->keys[i] = old;
+    m->vals[i] = new_;
+    m->len++;
+    return new_;
+}
+
+/* Adopt mode: the manual object v becomes a counted one (rc = 1) in place. */
+TAURARO_FUNC void *tauraro_move_adopt(tauraro_move_t *m, void *v)
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)v;
+    int64_t bytes = (int64_t)tauraro_heap_size(h);
+    h->strategy = TAURARO_AUTO;
+    h->rc = 1;
+    tauraro_stats.manual_objects--;
+    tauraro_stats.manual_bytes -= bytes;
+    tauraro_stats.auto_objects++;
+    tauraro_stats.auto_bytes += bytes;
+    return tauraro_move_put(m, v, v);
+}
+
+/* Adopt mode: a buffer of an adopted container now counts as automatic. */
+TAURARO_INLINE void tauraro_move_adopt_buf(void *p)
+{
+    if (p != NULL) {
+        int64_t bytes = (int64_t)tauraro_heap_size(p);
+        tauraro_stats.manual_bytes -= bytes;
+        tauraro_stats.auto_bytes += bytes;
+    }
+}
+
+/* The element kinds of elem.h. */
+TAURARO_INLINE int64_t tauraro_int_move(int64_t v, tauraro_move_t *m) { (void)m; return v; }
+TAURARO_INLINE double tauraro_float_move(double v, tauraro_move_t *m) { (void)m; return v; }
+TAURARO_INLINE bool tauraro_bool_move(bool v, tauraro_move_t *m) { (void)m; return v; }
+
+TAURARO_FUNC tauraro_str_t *tauraro_str_move(tauraro_str_t *s, tauraro_move_t *m)
+{
+    if (!tauraro_move_wanted(m, s))
+        return (tauraro_str_t *)tauraro_move_keep(m, s);
+    tauraro_str_t *hit = (tauraro_str_t *)tauraro_move_lookup(m, s);
+    if (hit != NULL)
+        return hit;
+    if (m->adopt)
+        return (tauraro_str_t *)tauraro_move_adopt(m, s);
+    tauraro_str_t *c = tauraro_str_new(s->data, s->len);
+    return (tauraro_str_t *)tauraro_move_put(m, s, c);
+}
+
+/* Exceptions are always counted objects: they never move. */
+TAURARO_INLINE tauraro_exc_t *tauraro_exc_move(tauraro_exc_t *e, tauraro_move_t *m)
+{
+    return (tauraro_exc_t *)tauraro_move_keep(m, e);
+}
+
+/* ---- named manual allocations -------------------------------------------------------- */
+
+/* Common prefixes of the list and dict layouts (list.h, dict.h): where their
+ * buffers are, whatever the element types. */
+typedef struct { tauraro_obj_t hdr; int64_t len, cap; void *items; } tauraro_list_layout_t;
+typedef struct { tauraro_obj_t hdr; int64_t len, used, cap, version; void *entries; void *index; } tauraro_dict_layout_t;
+
+TAURARO_FUNC void tauraro_buf_stats_to_manual_(void *p)
+{
+    if (p != NULL) {
+        int64_t bytes = (int64_t)tauraro_heap_size(p);
+        tauraro_stats.auto_bytes -= bytes;
+        tauraro_stats.manual_bytes += bytes;
+    }
+}
+
+/* A new counted object that a manual function names becomes the program's
+ * to free (strategy MANUAL), unless something else already refers to it. */
+TAURARO_FUNC void tauraro_obj_make_manual(void *obj)
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    if (h == NULL || h->strategy != TAURARO_AUTO || h->rc != 1)
+        return;
+    int64_t bytes = (int64_t)tauraro_heap_size(h);
+    h->strategy = TAURARO_MANUAL;
+    tauraro_stats.auto_objects--;
+    tauraro_stats.auto_bytes -= bytes;
+    tauraro_stats.manual_objects++;
+    tauraro_stats.manual_bytes += bytes;
+    if (h->tag == TAURARO_TAG_LIST) {
+        tauraro_buf_stats_to_manual_(((tauraro_list_layout_t *)obj)->items);
+    } else if (h->tag == TAURARO_TAG_DICT) {
+        tauraro_buf_stats_to_manual_(((tauraro_dict_layout_t *)obj)->entries);
+        tauraro_buf_stats_to_manual_(((tauraro_dict_layout_t *)obj)->index);
+    }
+}
+
+#endif /* TAURARO_MOVE_H */

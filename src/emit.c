@@ -64,6 +64,8 @@ typedef struct Fin {
 
 static CVal emit_expr(Emit *E, Expr *e);
 static const char *emit_cond(Emit *E, Expr *e);
+static void escape_check(Emit *E, const char *holder, const char *v, Type *t, const char *what,
+                         SrcPos pos);
 static void emit_block(Emit *E, PtrVec *body);
 
 static Type *prim(Emit *E, TypeKind k) { return type_prim(E->c, k); }
@@ -1106,6 +1108,8 @@ static const char *join_codes(Emit *E, CVal *v, int n, const char *first)
  * to the callee's frame, which releases it first on return, as CPython. */
 static bool owned_param(Emit *E, Func *fn, int i)
 {
+    if (fn->params[i]->own == OWN_OWNED)
+        return true;
     if (!E->has_del || (fn->cls && i == 0))
         return false;
     Type *t = fn->params[i]->type;
@@ -1161,9 +1165,31 @@ static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **va
     }
     CVal *cv = arena_alloc(&E->c->arena, sizeof(CVal) * (size_t)(n + 1));
     emit_args(E, vals, n, cv, want, true);
-    for (int i = 0; i < n; i++)
-        if (owned_param(E, fn, first + i))
+    for (int i = 0; i < n; i++) {
+        Symbol *v = vals[i] && vals[i]->kind == E_NAME ? vals[i]->sym : NULL;
+        if (fn->params[first + i]->own == OWN_OWNED && v &&
+            (v->kind == SYM_VAR || v->kind == SYM_PARAM) && managed(v->type)) {
+            /* owned(T): a manual object moves into the call (the variable
+             * lets go of it); any other gets a new reference */
+            if (cv[i].owned) { /* the variable's value, already counted */
+                cv[i] = pass_owned(E, cv[i]);
+                line(E, "if (%s != NULL && ((tauraro_obj_t *)%s)->strategy == TAURARO_MANUAL)", cv[i].code,
+                     cv[i].code);
+                line(E, "    %s = NULL;", var_code(v));
+                continue;
+            }
+            Temp *m = new_temp(E, want[i]);
+            m->borrowed = true;
+            line(E, "%s = %s;", m->name, cv[i].code);
+            line(E, "if (%s != NULL && ((tauraro_obj_t *)%s)->strategy == TAURARO_MANUAL)", m->name, m->name);
+            line(E, "    %s = NULL;", var_code(v));
+            line(E, "else");
+            line(E, "    %s(%s);", incref_fn(E, want[i]), m->name);
+            cv[i] = borrowed(m->name);
+        } else if (owned_param(E, fn, first + i)) {
             cv[i] = pass_owned(E, cv[i]);
+        }
+    }
     if (vals_out) {
         *vals_out = cv;
         *n_out = n;
@@ -2290,6 +2316,13 @@ static CVal emit_bmethod(Emit *E, Expr *e)
     for (int i = 0; i < n; i++)
         if (!vals[i])
             a[i] = borrowed(NULL);
+    MethodId mid = (MethodId)e->builtin;
+    if (mid == BM_APPEND || mid == BM_INSERT || mid == BM_EXTEND || mid == BM_SETDEFAULT ||
+        mid == BM_UPDATE)
+        for (int i = 0; i < n; i++)
+            if (a[i].code && want[i])
+                escape_check(E, r.code, a[i].code, want[i], rt->kind == T_LIST ? "a list" : "a dict",
+                             e->pos);
     CVal res = emit_bmethod_value(E, e, a, n, r);
     /* temporaries die once the method returns, unless the result is
      * borrowed from one of them (dict.get's default, list.get) */
@@ -2554,6 +2587,26 @@ static const char *emit_cond(Emit *E, Expr *e)
 
 /* Store v into a place of type t (a variable, field or C lvalue),
  * releasing what it held before. */
+/* Storing the value `v` (of type t) into `holder` (NULL: a global) must
+ * not let an arena object outlive its arena: checked at run time in
+ * programs that have arena functions (module-level code holds no arena
+ * object, so its stores need no check). */
+static void escape_check(Emit *E, const char *holder, const char *v, Type *t, const char *what,
+                         SrcPos pos)
+{
+    if (!E->p->has_arena || E->fn == E->p->main || !managed(t) || t->kind == T_NONE)
+        return;
+    if (t->kind == T_TUPLE) {
+        for (int i = 0; i < t->nitems; i++)
+            escape_check(E, holder, fmt(E, "(%s).f%d", v, i), t->items[i], what, pos);
+        return;
+    }
+    if (t->kind == T_ARENA)
+        return;
+    line(E, "tauraro_escapes(%s, %s, \"%s\");", holder ? holder : "NULL", v, what);
+    check(E, pos);
+}
+
 static void store_to(Emit *E, const char *dst, Type *t, CVal v, Type *vt)
 {
     v = coerce(E, v, vt, t);
@@ -2575,8 +2628,38 @@ static void store_to(Emit *E, const char *dst, Type *t, CVal v, Type *vt)
     put_ref(E, dst, v, t, true);
 }
 
+/* obj.field = v. An arena object does not count what its fields refer
+ * to: its arena keeps the counted objects alive (TAURARO_HOLD_ in mem.h). */
+static void store_field(Emit *E, const char *obj, Symbol *field, CVal v, Type *vt)
+{
+    const char *dst = fmt(E, "%s->%s", obj, field->cname);
+    Type *t = field->type;
+    if (vt->kind != T_NONE)
+        escape_check(E, obj, v.code, vt, fmt(E, "the attribute '%s'", field->name), E->cur_pos);
+    if (!E->p->has_arena || !managed(t)) {
+        store_to(E, dst, t, v, vt);
+        return;
+    }
+    v = coerce(E, v, vt, t);
+    if (!v.owned && strpbrk(v.code, "-[(."))
+        v = stabilize(E, v, t);
+    Temp *old = new_temp(E, t);
+    old->borrowed = true;
+    line(E, "%s = %s;", old->name, dst);
+    if (vt->kind == T_NONE)
+        line(E, "%s = %s;", dst, zero_of(E, t));
+    else
+        put_ref(E, dst, v, t, false);
+    line(E, "if (((tauraro_obj_t *)%s)->strategy == TAURARO_ARENA)", obj);
+    line(E, "    %s((tauraro_obj_t *)%s, %s);", op_fn(E, t, "held"), obj, dst);
+    line(E, "else");
+    line(E, "    %s(%s);", decref_fn(E, t), old->name);
+}
+
 static void store(Emit *E, Symbol *sym, CVal v, Type *vt)
 {
+    if (sym->global && vt->kind != T_NONE)
+        escape_check(E, NULL, v.code, vt, fmt(E, "the global '%s'", sym->name), E->cur_pos);
     store_to(E, var_code(sym), sym->type, v, vt);
 }
 
@@ -2597,7 +2680,7 @@ static void bind_value(Emit *E, Expr *target, CVal v, Type *vt)
             line(E, "tauraro_check_attr_of_none(%s, \"%s\");", o.code, target->v.name);
             check(E, target->pos);
         }
-        store_to(E, fmt(E, "%s->%s", o.code, target->sym->cname), target->sym->type, v, vt);
+        store_field(E, o.code, target->sym, v, vt);
         break;
     }
     case E_INDEX: {
@@ -2608,6 +2691,10 @@ static void bind_value(Emit *E, Expr *target, CVal v, Type *vt)
             k = coerce(E, k, target->rhs->type, ct->key);
         Type *et = ct->elem;
         v = coerce(E, v, vt, et);
+        if (ct->kind == T_DICT)
+            escape_check(E, c.code, k.code, ct->key, "a dict", target->pos);
+        if (ct->kind != T_BUFFER)
+            escape_check(E, c.code, v.code, et, ct->kind == T_DICT ? "a dict" : "a list", target->pos);
         line(E, "%s(%s, %s, %s);", op_fn(E, ct, "set"), c.code, k.code, v.code);
         check(E, target->pos);
         break;
@@ -2679,7 +2766,10 @@ static void emit_augassign(Emit *E, Stmt *st)
         t->sym->used = true;
         if (t->kind == E_NAME && t->check_bound && managed(tt))
             emit_bound_check(E, t);
-        if (tt->kind == T_STR && st->op == OP_ADD) { /* grows in place when unshared */
+        /* grows in place when unshared (a global that an arena function
+         * changes goes the general way: the new value is checked first) */
+        if (tt->kind == T_STR && st->op == OP_ADD &&
+            !(t->sym->global && E->p->has_arena && E->fn != E->p->main)) {
             CVal b = emit_expr(E, st->expr);
             line(E, "tauraro_str_iadd(&%s, %s);", var_code(t->sym), b.code);
             return;
@@ -2689,6 +2779,7 @@ static void emit_augassign(Emit *E, Stmt *st)
             a = stabilize(E, a, tt);
         CVal b = emit_expr(E, st->expr);
         if (tt->kind == T_LIST && st->op == OP_ADD) { /* in place, as Python's list += */
+            escape_check(E, a.code, b.code, tt, "a list", st->pos);
             line(E, "%s(%s, %s);", op_fn(E, tt, "extend"), a.code, b.code);
             return;
         }
@@ -2706,11 +2797,12 @@ static void emit_augassign(Emit *E, Stmt *st)
         CVal a = stabilize(E, borrowed(place), tt);
         CVal b = emit_expr(E, st->expr);
         if (tt->kind == T_LIST && st->op == OP_ADD) {
+            escape_check(E, a.code, b.code, tt, "a list", st->pos);
             line(E, "%s(%s, %s);", op_fn(E, tt, "extend"), a.code, b.code);
             return;
         }
         CVal r = emit_binary_values(E, &fake, st->op, a, tt, b, st->expr->type);
-        store_to(E, place, tt, r, fake.type);
+        store_field(E, o.code, t->sym, r, fake.type);
         return;
     }
     /* c[k] op= v */
@@ -3552,6 +3644,7 @@ static void class_element_protos(Emit *E, ClassInfo *c, StrBuf *out)
     sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_repr_sb(tauraro_sb_t *sb, %s);\n", P, typed(E, T, "o"));
     sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s);\n", P, typed(E, T, "o"));
     sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s, tauraro_move_t *m);\n", T, P, typed(E, T, "o"));
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_held(const tauraro_obj_t *w, %s);\n", P, typed(E, T, "o"));
 }
 
 /* The C expression calling method m of class c on `self` (of C type
@@ -3597,8 +3690,14 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
               P, typed(E, T, "o"));
     sb_printf(out, "TAURARO_INLINE_U uint64_t tauraro_%s_hash(%s) { return tauraro_inst_hash(o); }\n",
               P, typed(E, T, "o"));
-    sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s, tauraro_move_t *m) { return (%s)tauraro_inst_move(o, m); }\n\n",
+    sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s, tauraro_move_t *m) { return (%s)tauraro_inst_move(o, m); }\n",
               T, P, typed(E, T, "o"), T);
+    if (c->is_exception)
+        sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_held(const tauraro_obj_t *w, %s) { tauraro_exc_held(w, (tauraro_exc_t *)o); }\n\n",
+                  P, typed(E, T, "o"));
+    else
+        sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_held(const tauraro_obj_t *w, %s) { tauraro_inst_held(w, o); }\n\n",
+                  P, typed(E, T, "o"));
 
     /* __str__ / __repr__ for the class descriptor */
     const char *names[2] = {"__str__", "__repr__"};
@@ -3640,6 +3739,19 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
     const char *move = "NULL";
     if (!c->is_exception) {
         move = fmt(E, "move_%s", c->name);
+        sb_printf(out, "static void fill_%s(void *old, void *new_, tauraro_move_t *m)\n{\n"
+                       "    %s *o = old, *n = new_;\n    (void)o;\n    (void)n;\n    (void)m;\n",
+                  c->name, c->cname);
+        for (int i = 0; i < c->fields.n; i++) {
+            Symbol *f = c->fields.items[i];
+            if (managed(f->type)) {
+                sb_printf(out, "    n->%s = %s(o->%s, m);\n", f->cname, op_fn(E, f->type, "move"),
+                          f->cname);
+                sb_printf(out, "    TAURARO_HOLD_MOVE_((tauraro_obj_t *)n, %s, n->%s);\n",
+                          op_fn(E, f->type, "held"), f->cname);
+            }
+        }
+        sb_puts(out, "}\n\n");
         sb_printf(out, "static void *%s(void *obj, tauraro_move_t *m)\n{\n    %s *o = obj, *n;\n", move,
                   c->cname);
         sb_puts(out, "    if (m->adopt) {\n        n = tauraro_move_adopt(m, o);\n    } else {\n");
@@ -3647,13 +3759,7 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
                   c->cname);
         sb_puts(out, "        memcpy((char *)n + sizeof(tauraro_obj_t), (char *)o + sizeof(tauraro_obj_t),\n"
                      "               sizeof *n - sizeof(tauraro_obj_t));\n    }\n");
-        for (int i = 0; i < c->fields.n; i++) {
-            Symbol *f = c->fields.items[i];
-            if (managed(f->type))
-                sb_printf(out, "    n->%s = %s(o->%s, m);\n", f->cname, op_fn(E, f->type, "move"),
-                          f->cname);
-        }
-        sb_puts(out, "    return n;\n}\n\n");
+        sb_printf(out, "    return tauraro_move_fill(m, fill_%s, o, n);\n}\n\n", c->name);
     }
     /* the class descriptor and vtable */
     PtrVec slots = {0};
@@ -3790,6 +3896,11 @@ static void emit_tuple_type(Emit *E, Type *t, StrBuf *out)
         }
         sb_puts(out, "}\n");
     }
+    sb_printf(out, "TAURARO_INLINE_U void tauraro_%s_held(const tauraro_obj_t *w, %s t)\n{\n    (void)w;\n    (void)t;\n", P, T);
+    for (int i = 0; i < n; i++)
+        if (managed(t->items[i]))
+            sb_printf(out, "    %s(w, t.f%d);\n", op_fn(E, t->items[i], "held"), i);
+    sb_puts(out, "}\n");
     sb_printf(out, "TAURARO_INLINE_U %s tauraro_%s_move(%s t, tauraro_move_t *m)\n{\n    (void)m;\n", T, P, T);
     for (int i = 0; i < n; i++)
         if (managed(t->items[i]))

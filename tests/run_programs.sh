@@ -9,8 +9,11 @@
 #   FILTER          run only the tests whose name contains this substring
 #
 # Environment:
-#   TAURARO_TEST_MEMORY  comma-separated memory strategies to run every program
-#                        under (default: auto), e.g. TAURARO_TEST_MEMORY=auto,arena
+#   TAURARO_TEST_MEMORY  comma-separated memory strategies (--memory-strategy) to run
+#                        every program under (default: auto,arena,manual). The first
+#                        gets every check; the others are built with gcc, run and
+#                        compared, and checked by valgrind (under manual only the
+#                        programs marked valgrind-manual, which free what they name)
 #   TAURARO_TEST_JOBS    parallel jobs (default: nproc)
 #   TAURARO_TEST_KEEP=1  keep the work directory even when everything passed
 #   TAURARO_TEST_NO_VALGRIND=1, TAURARO_TEST_NO_PYTHON=1, TAURARO_TEST_NO_CLANG=1
@@ -21,6 +24,10 @@
 #   # expect-stderr: TEXT          the last line of stderr must equal TEXT
 #   # expect-traceback-line: N     stderr must contain  File "...NAME.tr", line N
 #   # python-skip: REASON          do not run this program under CPython
+#   # memory-strategies: LIST      run only under these strategies (e.g. "auto" for
+#                                  programs whose output shows __del__ timing)
+#   # valgrind-manual: yes         the program frees what it allocates under
+#                                  --memory-strategy manual: valgrind checks it there too
 #
 # Prints "PASS name" or "FAIL name: reason" per test and a closing
 # "programs: N passed, M failed" line; exits 1 if any test failed.
@@ -159,14 +166,21 @@ test_program() {
     fi
 
     if [ "$TAURARO" != "-" ]; then
-        compiled_checks "$name" "$strategy" "$w"
+        compiled_checks "$name" "$strategy" "$w" "$first"
     fi
     report "$name" "$strategy"
 }
 
 compiled_checks() {
-    local name=$1 strategy=$2 w=$3
+    local name=$1 strategy=$2 w=$3 first=$4
     local mem=(--memory-strategy "$strategy")
+    local use_clang=$USE_CLANG use_valgrind=$USE_VALGRIND
+    if [ "$first" = 0 ]; then
+        use_clang=0
+        if [ "$strategy" = manual ] && [ "$(directive "$PROGRAMS/$name.tr" valgrind-manual)" != yes ]; then
+            use_valgrind=0
+        fi
+    fi
 
     # (a) emit C and build it with gcc (and clang) under -Werror
     if ! (cd "$PROGRAMS" && with_timeout 60 "$TAURARO" compile "$name.tr" "${mem[@]}" \
@@ -176,7 +190,7 @@ $(snippet "$w/compile.log")"
         return
     fi
     build_c "gcc" gcc "$w/$name.c" "$w/$name" || return
-    if [ "$USE_CLANG" = 1 ]; then
+    if [ "$use_clang" = 1 ]; then
         build_c "clang" clang "$w/$name.c" "$w/$name.clang"
     fi
 
@@ -187,7 +201,7 @@ $(snippet "$w/compile.log")"
     check_run "run" "$name" "$run_status" "$w/run.out" "$w/run.err"
 
     # (d) valgrind: no memory errors, no leaks of any kind
-    if [ "$USE_VALGRIND" = 1 ]; then
+    if [ "$use_valgrind" = 1 ]; then
         (cd "$PROGRAMS" && with_timeout 300 valgrind -q --leak-check=full \
             --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 \
             "$w/$name") >"$w/vg.out" 2>"$w/vg.err" </dev/null
@@ -200,7 +214,8 @@ $(grep '^==' "$w/vg.err" | head -n 30 | sed 's/^/    | /')"
         fi
     fi
 
-    # (e) the default path: compile straight to an executable
+    # (e) the default path: compile straight to an executable (once)
+    [ "$first" = 1 ] || return
     if ! (cd "$PROGRAMS" && with_timeout 120 "$TAURARO" compile "$name.tr" "${mem[@]}" \
         -o "$w/$name.exe") >"$w/compile2.log" 2>&1 </dev/null; then
         fail "tauraro compile -o EXE failed
@@ -319,7 +334,7 @@ if [ "$TAURARO" = "-" ] && [ "$USE_PYTHON" = 0 ]; then
     exit 2
 fi
 
-IFS=',' read -r -a STRATEGIES <<<"${TAURARO_TEST_MEMORY:-auto}"
+IFS=',' read -r -a STRATEGIES <<<"${TAURARO_TEST_MEMORY:-auto,arena,manual}"
 MULTI=0
 if [ "${#STRATEGIES[@]}" -gt 1 ]; then MULTI=1; fi
 
@@ -336,8 +351,12 @@ for tr in "$PROGRAMS"/*.tr; do
     [ -e "$tr" ] || continue
     name=$(basename "$tr" .tr)
     case "$name" in *"$FILTER"*) ;; *) continue ;; esac
+    only=$(directive "$tr" memory-strategies)
     first=1
     for s in "${STRATEGIES[@]}"; do
+        if [ -n "$only" ] && [[ ",${only// /}," != *",$s,"* ]]; then
+            continue
+        fi
         echo "prog $name $s $first" >>"$jobs_file"
         first=0
     done

@@ -166,6 +166,11 @@ TAURARO_FUNC tauraro_list_int_t *tauraro_list_int_range(int64_t start, int64_t s
     } tauraro_opt_##P##_t;                                                                           \
     TAURARO_INLINE_U void tauraro_opt_##P##_incref(tauraro_opt_##P##_t o) { (void)o; }              \
     TAURARO_INLINE_U void tauraro_opt_##P##_decref(tauraro_opt_##P##_t o) { (void)o; }              \
+    TAURARO_INLINE_U void tauraro_opt_##P##_held(const tauraro_obj_t *w, tauraro_opt_##P##_t o)     \
+    {                                                                                                \
+        (void)w;                                                                                     \
+        (void)o;                                                                                     \
+    }                                                                                                \
     TAURARO_INLINE_U tauraro_opt_##P##_t tauraro_opt_##P##_move(tauraro_opt_##P##_t o,              \
                                                                 tauraro_move_t *m)                   \
     {                                                                                                \
@@ -387,6 +392,15 @@ TAURARO_INLINE void tauraro_exc_set_msg(void *obj, tauraro_str_t *msg)
 /* ---- element operations of built-in exceptions and of None ---------------------------- */
 
 TAURARO_INLINE void tauraro_exc_incref(tauraro_exc_t *e) { tauraro_incref(e); }
+TAURARO_FUNC void tauraro_exc_release_(void *e) { tauraro_exc_decref((tauraro_exc_t *)e); }
+TAURARO_INLINE void tauraro_exc_held(const tauraro_obj_t *o, tauraro_exc_t *e)
+{
+    tauraro_arena_hold(o, e, tauraro_exc_release_);
+}
+TAURARO_INLINE void tauraro_inst_held(const tauraro_obj_t *o, void *obj)
+{
+    tauraro_arena_hold(o, obj, tauraro_inst_decref);
+}
 TAURARO_INLINE bool tauraro_exc_eq(tauraro_exc_t *a, tauraro_exc_t *b) { return a == b; }
 TAURARO_INLINE bool tauraro_exc_lt(tauraro_exc_t *a, tauraro_exc_t *b)
 {
@@ -401,6 +415,7 @@ TAURARO_INLINE tauraro_str_t *tauraro_exc_str(tauraro_exc_t *e) { return tauraro
 TAURARO_INLINE void tauraro_none_incref(void *v) { (void)v; }
 TAURARO_INLINE void tauraro_none_decref(void *v) { (void)v; }
 TAURARO_INLINE void *tauraro_none_move(void *v, tauraro_move_t *m) { (void)m; return v; }
+TAURARO_INLINE void tauraro_none_held(const tauraro_obj_t *o, void *v) { (void)o; (void)v; }
 TAURARO_INLINE bool tauraro_none_eq(void *a, void *b) { (void)a; (void)b; return true; }
 TAURARO_INLINE bool tauraro_none_lt(void *a, void *b)
 {
@@ -428,6 +443,11 @@ TAURARO_INLINE uint64_t tauraro_none_hash(void *v) { (void)v; return 0x2545F4914
     {                                                                                                \
         if (o != NULL)                                                                               \
             tauraro_##P##_decref(o);                                                                 \
+    }                                                                                                \
+    TAURARO_INLINE_U void tauraro_opt_##P##_held(const tauraro_obj_t *w, T o)                        \
+    {                                                                                                \
+        if (o != NULL)                                                                               \
+            tauraro_##P##_held(w, o);                                                                \
     }                                                                                                \
     TAURARO_INLINE_U T tauraro_opt_##P##_move(T o, tauraro_move_t *m)                                \
     {                                                                                                \

@@ -80,8 +80,8 @@
         int64_t used = d->used;                                                                     \
         for (int64_t i = 0; i < used; i++) {                                                        \
             if (e[i].live) {                                                                        \
-                tauraro_##KP##_decref(e[i].key);                                                    \
-                tauraro_##VP##_decref(e[i].value);                                                  \
+                TAURARO_UNHOLD_(&d->hdr, tauraro_##KP##_decref, e[i].key);                          \
+                TAURARO_UNHOLD_(&d->hdr, tauraro_##VP##_decref, e[i].value);                        \
             }                                                                                       \
         }                                                                                           \
         tauraro_buf_free(&d->hdr, d->entries);                                                      \
@@ -100,6 +100,15 @@
     TAURARO_INLINE_U void tauraro_dict_##KP##_##VP##_decref(tauraro_dict_##KP##_##VP##_t *d)        \
     {                                                                                               \
         tauraro_decref(d, tauraro_dict_##KP##_##VP##_dtor);                                         \
+    }                                                                                               \
+    TAURARO_FUNC void tauraro_dict_##KP##_##VP##_release_(void *d)                                  \
+    {                                                                                               \
+        tauraro_decref(d, tauraro_dict_##KP##_##VP##_dtor);                                         \
+    }                                                                                               \
+    TAURARO_INLINE_U void tauraro_dict_##KP##_##VP##_held(const tauraro_obj_t *owner,               \
+                                                          tauraro_dict_##KP##_##VP##_t *d)          \
+    {                                                                                               \
+        tauraro_arena_hold(owner, d, tauraro_dict_##KP##_##VP##_release_);                          \
     }                                                                                               \
                                                                                                     \
     /* an empty dict in fresh object memory */                                                      \
@@ -206,6 +215,8 @@
             tauraro_dict_##KP##_##VP##_resize_(d, d->len * 3);                                      \
         int64_t n = d->used++;                                                                      \
         tauraro_dict_##KP##_##VP##_entry_t *e = &d->entries[n];                                     \
+        TAURARO_HOLD_MOVE_(&d->hdr, tauraro_##KP##_held, k);                                        \
+        TAURARO_HOLD_MOVE_(&d->hdr, tauraro_##VP##_held, v);                                        \
         e->hash = h;                                                                                \
         e->key = k;                                                                                 \
         e->value = v;                                                                               \
@@ -224,17 +235,36 @@
         int64_t ix = tauraro_dict_##KP##_##VP##_lookup_(d, k, h, &slot);                            \
         if (ix >= 0) {                                                                              \
             VT old = d->entries[ix].value;                                                          \
+            TAURARO_HOLD_MOVE_(&d->hdr, tauraro_##VP##_held, v);                                    \
             d->entries[ix].value = v;                                                               \
-            tauraro_##VP##_decref(old);                                                             \
+            TAURARO_UNHOLD_(&d->hdr, tauraro_##VP##_decref, old);                                   \
             tauraro_##KP##_decref(k);                                                               \
             return;                                                                                 \
         }                                                                                           \
         tauraro_dict_##KP##_##VP##_insert_new_(d, h, k, v);                                         \
     }                                                                                               \
                                                                                                     \
-    /* moved out of its arena or adopted (memory.h); a new reference */                              \
+    /* moving (move.h): the entries of a dict and of its replacement */                            \
+    TAURARO_FUNC void tauraro_dict_##KP##_##VP##_fill_(void *old, void *new_, tauraro_move_t *m)    \
+    {                                                                                               \
+        tauraro_dict_##KP##_##VP##_t *d = (tauraro_dict_##KP##_##VP##_t *)old;                      \
+        tauraro_dict_##KP##_##VP##_t *n = (tauraro_dict_##KP##_##VP##_t *)new_;                    \
+        for (int64_t i = 0; i < d->used; i++) {                                                     \
+            if (!d->entries[i].live)                                                                \
+                continue;                                                                           \
+            if (m->adopt) {                                                                         \
+                d->entries[i].key = tauraro_##KP##_move(d->entries[i].key, m);                     \
+                d->entries[i].value = tauraro_##VP##_move(d->entries[i].value, m);                 \
+            } else {                                                                                \
+                KT k = tauraro_##KP##_move(d->entries[i].key, m);                                   \
+                tauraro_dict_##KP##_##VP##_set_move(n, k, tauraro_##VP##_move(d->entries[i].value, m)); \
+            }                                                                                       \
+        }                                                                                           \
+    }                                                                                               \
+                                                                                                    \
+    /* moved out of its arena or adopted (move.h); a new reference */                               \
     TAURARO_FUNC tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_move(                     \
-        tauraro_dict_##KP##_##VP##_t *d, struct tauraro_move *m)                                    \
+        tauraro_dict_##KP##_##VP##_t *d, tauraro_move_t *m)                                         \
     {                                                                                               \
         if (!tauraro_move_wanted(m, d))                                                             \
             return (tauraro_dict_##KP##_##VP##_t *)tauraro_move_keep(m, d);                         \
@@ -242,23 +272,13 @@
         if (n != NULL)                                                                              \
             return n;                                                                               \
         if (m->adopt) {                                                                             \
-            tauraro_move_adopt(m, d);                                                               \
+            n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_adopt(m, d);                           \
             tauraro_move_adopt_buf(d->entries);                                                     \
             tauraro_move_adopt_buf(d->index);                                                       \
-            for (int64_t i = 0; i < d->used; i++)                                                   \
-                if (d->entries[i].live) {                                                           \
-                    d->entries[i].key = tauraro_##KP##_move(d->entries[i].key, m);                  \
-                    d->entries[i].value = tauraro_##VP##_move(d->entries[i].value, m);              \
-                }                                                                                   \
-            return d;                                                                               \
+        } else {                                                                                    \
+            n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_put(m, d, tauraro_dict_##KP##_##VP##_new()); \
         }                                                                                           \
-        n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_put(m, d, tauraro_dict_##KP##_##VP##_new()); \
-        for (int64_t i = 0; i < d->used; i++)                                                       \
-            if (d->entries[i].live) {                                                               \
-                KT k = tauraro_##KP##_move(d->entries[i].key, m);                                   \
-                tauraro_dict_##KP##_##VP##_set_move(n, k, tauraro_##VP##_move(d->entries[i].value, m)); \
-            }                                                                                       \
-        return n;                                                                                   \
+        return (tauraro_dict_##KP##_##VP##_t *)tauraro_move_fill(m, tauraro_dict_##KP##_##VP##_fill_, d, n); \
     }                                                                                               \
                                                                                                     \
     /* d[k] = v; borrowed */                                                                        \
@@ -269,8 +289,9 @@
         tauraro_##VP##_incref(v);                                                                   \
         if (ix >= 0) {                                                                              \
             VT old = d->entries[ix].value;                                                          \
+            TAURARO_HOLD_MOVE_(&d->hdr, tauraro_##VP##_held, v);                                    \
             d->entries[ix].value = v;                                                               \
-            tauraro_##VP##_decref(old);                                                             \
+            TAURARO_UNHOLD_(&d->hdr, tauraro_##VP##_decref, old);                                   \
             return;                                                                                 \
         }                                                                                           \
         tauraro_##KP##_incref(k);                                                                   \
@@ -336,7 +357,9 @@
         d->index[slot] = TAURARO_DICT_DUMMY;                                                        \
         d->len--;                                                                                   \
         d->version++;                                                                               \
-        tauraro_##KP##_decref(k);                                                                   \
+        TAURARO_UNHOLD_(&d->hdr, tauraro_##KP##_decref, k);                                         \
+        if (d->hdr.strategy == TAURARO_ARENA) /* the arena keeps its reference */                  \
+            tauraro_##VP##_incref(v);                                                               \
         return v;                                                                                   \
     }                                                                                               \
                                                                                                     \

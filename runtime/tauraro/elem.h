@@ -8,6 +8,8 @@
  *     bool     tauraro_P_eq(T a, T b)           a == b
  *     bool     tauraro_P_lt(T a, T b)           a < b (may raise: set the pending exception)
  *     void     tauraro_P_repr_sb(tauraro_sb_t *sb, T v)   append repr(v)
+ *     void     tauraro_P_held(const tauraro_obj_t *owner, T v)   an arena container keeps v (mem.h)
+ *     T        tauraro_P_move(T v, tauraro_move_t *m)   v moved between strategies (move.h)
  *     uint64_t tauraro_P_hash(T v)              only for dict keys
  *
  * (The repr operation is `repr_sb`, not `repr`: tauraro_str_repr(s) already
@@ -52,6 +54,7 @@ TAURARO_INLINE uint64_t tauraro_hash_mix(uint64_t x)
 
 TAURARO_INLINE void tauraro_int_incref(int64_t v) { (void)v; }
 TAURARO_INLINE void tauraro_int_decref(int64_t v) { (void)v; }
+TAURARO_INLINE void tauraro_int_held(const tauraro_obj_t *o, int64_t v) { (void)o; (void)v; }
 TAURARO_INLINE bool tauraro_int_eq(int64_t a, int64_t b) { return a == b; }
 TAURARO_INLINE bool tauraro_int_lt(int64_t a, int64_t b) { return a < b; }
 TAURARO_INLINE uint64_t tauraro_int_hash(int64_t v) { return tauraro_hash_mix((uint64_t)v); }
@@ -65,6 +68,7 @@ TAURARO_INLINE void tauraro_int_repr_sb(tauraro_sb_t *sb, int64_t v)
 
 TAURARO_INLINE void tauraro_float_incref(double v) { (void)v; }
 TAURARO_INLINE void tauraro_float_decref(double v) { (void)v; }
+TAURARO_INLINE void tauraro_float_held(const tauraro_obj_t *o, double v) { (void)o; (void)v; }
 /* IEEE comparisons: nan != nan (CPython's identity shortcut for the same
  * float object cannot be reproduced on unboxed values). */
 TAURARO_INLINE bool tauraro_float_eq(double a, double b) { return a == b; }
@@ -79,6 +83,7 @@ TAURARO_INLINE void tauraro_float_repr_sb(tauraro_sb_t *sb, double v)
 
 TAURARO_INLINE void tauraro_bool_incref(bool v) { (void)v; }
 TAURARO_INLINE void tauraro_bool_decref(bool v) { (void)v; }
+TAURARO_INLINE void tauraro_bool_held(const tauraro_obj_t *o, bool v) { (void)o; (void)v; }
 TAURARO_INLINE bool tauraro_bool_eq(bool a, bool b) { return a == b; }
 TAURARO_INLINE bool tauraro_bool_lt(bool a, bool b) { return !a && b; }
 TAURARO_INLINE uint64_t tauraro_bool_hash(bool v) { return tauraro_int_hash(v ? 1 : 0); }
@@ -92,6 +97,12 @@ TAURARO_INLINE void tauraro_bool_repr_sb(tauraro_sb_t *sb, bool v)
 }
 
 /* ---- str (incref, decref, eq and hash come from str.h) --------------------------------- */
+
+TAURARO_FUNC void tauraro_str_release_(void *s) { tauraro_str_decref((tauraro_str_t *)s); }
+TAURARO_INLINE void tauraro_str_held(const tauraro_obj_t *o, tauraro_str_t *s)
+{
+    tauraro_arena_hold(o, s, tauraro_str_release_);
+}
 
 TAURARO_INLINE bool tauraro_str_lt(const tauraro_str_t *a, const tauraro_str_t *b)
 {

@@ -56,7 +56,7 @@
     {                                                                                               \
         tauraro_list_##P##_t *l = (tauraro_list_##P##_t *)obj;                                      \
         for (int64_t i = l->len - 1; i >= 0; i--)                                                   \
-            tauraro_##P##_decref(l->items[i]);                                                      \
+            TAURARO_UNHOLD_(&l->hdr, tauraro_##P##_decref, l->items[i]);                            \
         tauraro_buf_free(&l->hdr, l->items);                                                        \
         l->items = NULL;                                                                            \
         l->len = l->cap = 0;                                                                        \
@@ -70,6 +70,16 @@
     TAURARO_INLINE_U void tauraro_list_##P##_decref(tauraro_list_##P##_t *l)                        \
     {                                                                                               \
         tauraro_decref(l, tauraro_list_##P##_dtor);                                                 \
+    }                                                                                               \
+    TAURARO_FUNC void tauraro_list_##P##_release_(void *l)                                          \
+    {                                                                                               \
+        tauraro_decref(l, tauraro_list_##P##_dtor);                                                 \
+    }                                                                                               \
+    /* an arena container (owner) keeps l: see TAURARO_HOLD_ */                                    \
+    TAURARO_INLINE_U void tauraro_list_##P##_held(const tauraro_obj_t *owner,                       \
+                                                  tauraro_list_##P##_t *l)                          \
+    {                                                                                               \
+        tauraro_arena_hold(owner, l, tauraro_list_##P##_release_);                                  \
     }                                                                                               \
                                                                                                     \
     /* room for at least `need` items (grows by 1.5x, at least 4) */                                \
@@ -117,7 +127,7 @@
     {                                                                                               \
         tauraro_list_##P##_t *l = tauraro_list_##P##_new(n);                                        \
         for (int64_t i = 0; i < n; i++) {                                                           \
-            tauraro_##P##_incref(items[i]);                                                         \
+            TAURARO_HOLD_(&l->hdr, tauraro_##P##_incref, tauraro_##P##_held, items[i]);             \
             l->items[i] = items[i];                                                                 \
         }                                                                                           \
         l->len = n > 0 ? n : 0;                                                                     \
@@ -128,8 +138,10 @@
     TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_from_move(int64_t n, T const *items)      \
     {                                                                                               \
         tauraro_list_##P##_t *l = tauraro_list_##P##_new(n);                                        \
-        if (n > 0)                                                                                  \
-            memcpy(l->items, items, (size_t)n * sizeof(T));                                         \
+        for (int64_t i = 0; i < n; i++) {                                                           \
+            TAURARO_HOLD_MOVE_(&l->hdr, tauraro_##P##_held, items[i]);                              \
+            l->items[i] = items[i];                                                                 \
+        }                                                                                           \
         l->len = n > 0 ? n : 0;                                                                     \
         return l;                                                                                   \
     }                                                                                               \
@@ -139,6 +151,7 @@
     {                                                                                               \
         if (TAURARO_UNLIKELY(l->len == l->cap))                                                     \
             tauraro_list_##P##_reserve(l, l->len + 1);                                              \
+        TAURARO_HOLD_MOVE_(&l->hdr, tauraro_##P##_held, v);                                         \
         l->items[l->len++] = v;                                                                     \
     }                                                                                               \
                                                                                                     \
@@ -172,8 +185,9 @@
             return;                                                                                 \
         }                                                                                           \
         T old = l->items[i];                                                                        \
+        TAURARO_HOLD_MOVE_(&l->hdr, tauraro_##P##_held, v);                                         \
         l->items[i] = v;                                                                            \
-        tauraro_##P##_decref(old);                                                                  \
+        TAURARO_UNHOLD_(&l->hdr, tauraro_##P##_decref, old);                                        \
     }                                                                                               \
                                                                                                     \
     /* l[i] = v, v borrowed */                                                                      \
@@ -199,6 +213,8 @@
         T v = l->items[i];                                                                          \
         memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(T));             \
         l->len--;                                                                                   \
+        if (l->hdr.strategy == TAURARO_ARENA) /* the arena keeps its reference */                  \
+            tauraro_##P##_incref(v);                                                                \
         return v;                                                                                   \
     }                                                                                               \
                                                                                                     \
@@ -214,7 +230,7 @@
         }                                                                                           \
         tauraro_list_##P##_reserve(l, l->len + 1);                                                  \
         memmove(l->items + i + 1, l->items + i, (size_t)(l->len - i) * sizeof(T));                  \
-        tauraro_##P##_incref(v);                                                                    \
+        TAURARO_HOLD_(&l->hdr, tauraro_##P##_incref, tauraro_##P##_held, v);                        \
         l->items[i] = v;                                                                            \
         l->len++;                                                                                   \
     }                                                                                               \
@@ -228,7 +244,7 @@
         tauraro_list_##P##_reserve(l, l->len + n);                                                  \
         T *src = other->items; /* read after reserve: other may be l */                             \
         for (int64_t k = 0; k < n; k++) {                                                           \
-            tauraro_##P##_incref(src[k]);                                                           \
+            TAURARO_HOLD_(&l->hdr, tauraro_##P##_incref, tauraro_##P##_held, src[k]);               \
             l->items[l->len + k] = src[k];                                                          \
         }                                                                                           \
         l->len += n;                                                                                \
@@ -261,7 +277,7 @@
         T v = l->items[i];                                                                          \
         memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(T));             \
         l->len--;                                                                                   \
-        tauraro_##P##_decref(v);                                                                    \
+        TAURARO_UNHOLD_(&l->hdr, tauraro_##P##_decref, v);                                          \
     }                                                                                               \
                                                                                                     \
     /* l.remove(v) */                                                                               \
@@ -374,9 +390,20 @@
     }                                                                                               \
                                                                                                     \
     /* l.copy() / l[:]; owned */                                                                    \
-    /* moved out of its arena or adopted (memory.h); a new reference */                              \
+    /* moving (move.h): the items of a list and of its replacement */                              \
+    TAURARO_FUNC void tauraro_list_##P##_fill_(void *old, void *new_, tauraro_move_t *m)            \
+    {                                                                                               \
+        tauraro_list_##P##_t *l = (tauraro_list_##P##_t *)old, *n = (tauraro_list_##P##_t *)new_;  \
+        for (int64_t i = 0; i < l->len; i++) {                                                      \
+            n->items[i] = tauraro_##P##_move(l->items[i], m);                                       \
+            TAURARO_HOLD_MOVE_(&n->hdr, tauraro_##P##_held, n->items[i]);                           \
+        }                                                                                           \
+        n->len = l->len;                                                                            \
+    }                                                                                               \
+                                                                                                    \
+    /* moved out of its arena or adopted (move.h); a new reference */                               \
     TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_move(tauraro_list_##P##_t *l,               \
-                                                               struct tauraro_move *m)              \
+                                                               tauraro_move_t *m)                   \
     {                                                                                               \
         if (!tauraro_move_wanted(m, l))                                                             \
             return (tauraro_list_##P##_t *)tauraro_move_keep(m, l);                                 \
@@ -389,10 +416,7 @@
         } else {                                                                                    \
             n = (tauraro_list_##P##_t *)tauraro_move_put(m, l, tauraro_list_##P##_new(l->len));     \
         }                                                                                           \
-        for (int64_t i = 0; i < l->len; i++)                                                        \
-            n->items[i] = tauraro_##P##_move(l->items[i], m);                                       \
-        n->len = l->len;                                                                            \
-        return n;                                                                                   \
+        return (tauraro_list_##P##_t *)tauraro_move_fill(m, tauraro_list_##P##_fill_, l, n);       \
     }                                                                                               \
                                                                                                     \
     TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_copy(tauraro_list_##P##_t *l)             \
@@ -408,7 +432,7 @@
         l->items = NULL;                                                                            \
         l->len = l->cap = 0;                                                                        \
         for (int64_t i = n - 1; i >= 0; i--) /* last to first, as CPython */                        \
-            tauraro_##P##_decref(items[i]);                                                         \
+            TAURARO_UNHOLD_(&l->hdr, tauraro_##P##_decref, items[i]);                               \
         tauraro_buf_free(&l->hdr, items);                                                           \
     }                                                                                               \
                                                                                                     \
@@ -469,7 +493,7 @@
         tauraro_list_##P##_t *r = tauraro_list_##P##_new(n);                                        \
         for (int64_t k = 0; k < n; k++) {                                                           \
             T v = l->items[lo + k * step];                                                          \
-            tauraro_##P##_incref(v);                                                                \
+            TAURARO_HOLD_(&r->hdr, tauraro_##P##_incref, tauraro_##P##_held, v);                    \
             r->items[k] = v;                                                                        \
         }                                                                                           \
         r->len = n;                                                                                 \

@@ -279,6 +279,11 @@ typedef struct tauraro_arena {
     bool pending_reset, pending_destroy; /* asked for while a call uses it */
     struct tauraro_arena *kids;       /* arenas kept alive as long as this one */
     struct tauraro_arena *next_kid;
+    size_t nheld, heldcap;            /* counted objects its objects refer to */
+    struct tauraro_held {
+        void *obj;
+        void (*release)(void *);
+    } *held;
 } tauraro_arena_t;
 
 /* Every block's data starts 16-byte aligned after its header (malloc gives 16
@@ -375,6 +380,8 @@ TAURARO_FUNC tauraro_arena_t *tauraro_arena_create(size_t block_size)
     a->escape_to = INT32_MAX;
     a->strict = a->given = a->pending_reset = a->pending_destroy = false;
     a->kids = a->next_kid = NULL;
+    a->nheld = a->heldcap = 0;
+    a->held = NULL;
     a->id = tauraro_arena_id_new(a);
     tauraro_stats.arena_count++;
     tauraro_stats.arena_bytes += (int64_t)block_size;
@@ -457,6 +464,14 @@ TAURARO_FUNC void tauraro_arena_reset(tauraro_arena_t *a)
         a->kids = k->next_kid;
         tauraro_arena_destroy(k);
     }
+    /* the references its objects held to counted objects go, newest first */
+    while (a->nheld > 0) {
+        struct tauraro_held h = a->held[--a->nheld];
+        h.release(h.obj);
+    }
+    free(a->held);
+    a->held = NULL;
+    a->heldcap = 0;
     a->escape_to = INT32_MAX;
     tauraro_arena_block_t *b = a->blocks;
     while (b) {
@@ -501,6 +516,47 @@ TAURARO_INLINE size_t tauraro_arena_block_count(const tauraro_arena_t *a)
 {
     return a->nblocks;
 }
+
+/* An arena object (owner) now refers to obj: when obj is a counted object,
+ * the reference it took is given back when the arena is reset or destroyed
+ * (arena objects are never destroyed one by one, so they cannot release what
+ * they refer to themselves). release: obj's decref. */
+TAURARO_FUNC void tauraro_arena_hold(const tauraro_obj_t *owner, void *obj, void (*release)(void *))
+{
+    if (obj == NULL || ((tauraro_obj_t *)obj)->strategy != TAURARO_AUTO)
+        return;
+    tauraro_arena_t *a = tauraro_arena_of(owner);
+    if (a->nheld == a->heldcap) {
+        a->heldcap = a->heldcap ? a->heldcap * 2 : 16;
+        a->held = (struct tauraro_held *)tauraro_realloc(a->held,
+                                                          tauraro_size_mul(a->heldcap, sizeof *a->held));
+    }
+    a->held[a->nheld].obj = obj;
+    a->held[a->nheld].release = release;
+    a->nheld++;
+}
+
+/* Containers store elements through these (the element kind's operations
+ * are passed by name, e.g. tauraro_str_incref, tauraro_str_held). A counted
+ * or manual container counts its elements; an arena container's references
+ * to counted objects are kept by its arena instead (tauraro_P_held), and
+ * releasing an element of an arena container is left to the arena. */
+#define TAURARO_HOLD_(owner, incref, held, v)                                                       \
+    do {                                                                                            \
+        incref(v);                                                                                  \
+        if (TAURARO_UNLIKELY((owner)->strategy == TAURARO_ARENA))                                   \
+            held((owner), (v));                                                                     \
+    } while (0)
+#define TAURARO_HOLD_MOVE_(owner, held, v)                                                          \
+    do {                                                                                            \
+        if (TAURARO_UNLIKELY((owner)->strategy == TAURARO_ARENA))                                   \
+            held((owner), (v));                                                                     \
+    } while (0)
+#define TAURARO_UNHOLD_(owner, decref, v)                                                           \
+    do {                                                                                            \
+        if (TAURARO_LIKELY((owner)->strategy != TAURARO_ARENA))                                     \
+            decref(v);                                                                              \
+    } while (0)
 
 /* ---- the allocation every object constructor uses ------------------------------- */
 

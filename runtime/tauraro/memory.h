@@ -221,6 +221,11 @@ TAURARO_FUNC tauraro_str_t *tauraro_arenaref_str(tauraro_arena_ref_t *r)
     (void)r;
     return tauraro_str_from_cstr("<Arena>");
 }
+TAURARO_FUNC void tauraro_arenaref_release_(void *r) { tauraro_arenaref_decref((tauraro_arena_ref_t *)r); }
+TAURARO_INLINE void tauraro_arenaref_held(const tauraro_obj_t *o, tauraro_arena_ref_t *r)
+{
+    tauraro_arena_hold(o, r, tauraro_arenaref_release_);
+}
 TAURARO_INLINE tauraro_arena_ref_t *tauraro_arenaref_move(tauraro_arena_ref_t *r, tauraro_move_t *m)
 {
     return (tauraro_arena_ref_t *)tauraro_move_keep(m, r); /* handles are always counted */
@@ -454,6 +459,11 @@ TAURARO_INLINE void tauraro_buffer_set(tauraro_buffer_t *b, int64_t i, int64_t v
 
 TAURARO_INLINE void tauraro_buffer_incref(tauraro_buffer_t *b) { tauraro_incref(b); }
 TAURARO_INLINE void tauraro_buffer_decref(tauraro_buffer_t *b) { tauraro_decref(b, tauraro_buffer_dtor); }
+TAURARO_FUNC void tauraro_buffer_release_(void *b) { tauraro_buffer_decref((tauraro_buffer_t *)b); }
+TAURARO_INLINE void tauraro_buffer_held(const tauraro_obj_t *o, tauraro_buffer_t *b)
+{
+    tauraro_arena_hold(o, b, tauraro_buffer_release_);
+}
 TAURARO_INLINE bool tauraro_buffer_eq(tauraro_buffer_t *a, tauraro_buffer_t *b)
 {
     return a->len == b->len && memcmp(a->data, b->data, (size_t)a->len) == 0;

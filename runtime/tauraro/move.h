@@ -19,12 +19,28 @@
 
 /* ---- moving values between strategies --------------------------------------------- */
 
-typedef struct tauraro_move {
+typedef struct tauraro_move tauraro_move_t;
+
+/* Moves the contents of old into its replacement new (new == old when
+ * adopting). */
+typedef void (*tauraro_move_fill_t)(void *old, void *new_, tauraro_move_t *m);
+
+struct tauraro_move {
     int level;             /* copy: objects of arenas at this level or deeper */
     bool adopt;            /* adopt: manual objects become counted in place */
     size_t len, cap;       /* memo: old object -> its replacement */
     void **keys, **vals;
-} tauraro_move_t;
+    int depth;             /* nesting of fills in progress */
+    size_t npend, pendcap; /* fills waiting (a deep structure is moved iteratively) */
+    struct tauraro_move_pending {
+        tauraro_move_fill_t fill;
+        void *old, *new_;
+    } *pend;
+};
+
+/* Past this nesting, a fill waits on a list instead of recursing: a long
+ * chain is moved with a flat stack. */
+#define TAURARO_MOVE_DEPTH 64
 
 TAURARO_INLINE void tauraro_move_init(tauraro_move_t *m, int level, bool adopt)
 {
@@ -33,8 +49,39 @@ TAURARO_INLINE void tauraro_move_init(tauraro_move_t *m, int level, bool adopt)
     m->adopt = adopt;
 }
 
-TAURARO_INLINE void tauraro_move_done(tauraro_move_t *m)
+/* Fill new from old now, or later when the nesting is deep; returns new. */
+TAURARO_FUNC void *tauraro_move_fill(tauraro_move_t *m, tauraro_move_fill_t fill, void *old, void *new_)
 {
+    if (m->depth >= TAURARO_MOVE_DEPTH) {
+        if (m->npend == m->pendcap) {
+            m->pendcap = m->pendcap ? m->pendcap * 2 : 64;
+            m->pend = (struct tauraro_move_pending *)tauraro_realloc(
+                m->pend, tauraro_size_mul(m->pendcap, sizeof *m->pend));
+        }
+        m->pend[m->npend].fill = fill;
+        m->pend[m->npend].old = old;
+        m->pend[m->npend].new_ = new_;
+        m->npend++;
+        return new_;
+    }
+    m->depth++;
+    fill(old, new_, m);
+    m->depth--;
+    return new_;
+}
+
+/* Finish the move: the waiting fills run, then the memo goes. */
+TAURARO_FUNC void tauraro_move_done(tauraro_move_t *m)
+{
+    while (m->npend > 0) {
+        struct tauraro_move_pending p = m->pend[--m->npend];
+        m->depth = 1;
+        p.fill(p.old, p.new_, m);
+    }
+    m->depth = 0;
+    free(m->pend);
+    m->pend = NULL;
+    m->pendcap = 0;
     free(m->keys);
     free(m->vals);
     m->keys = m->vals = NULL;

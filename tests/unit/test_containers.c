@@ -56,6 +56,7 @@ typedef struct { int64_t key, tag; } pair_t;
 static inline void tauraro_pair_incref(pair_t v) { (void)v; }
 static inline void tauraro_pair_decref(pair_t v) { (void)v; }
 static inline pair_t tauraro_pair_move(pair_t v, tauraro_move_t *m) { (void)m; return v; }
+static inline void tauraro_pair_held(const tauraro_obj_t *o, pair_t v) { (void)o; (void)v; }
 static inline bool tauraro_pair_eq(pair_t a, pair_t b) { return a.key == b.key; }
 static inline bool tauraro_pair_lt(pair_t a, pair_t b) { return a.key < b.key; }
 static inline void tauraro_pair_repr_sb(tauraro_sb_t *sb, pair_t v)

@@ -2634,6 +2634,21 @@ static void store_field(Emit *E, const char *obj, Symbol *field, CVal v, Type *v
 {
     const char *dst = fmt(E, "%s->%s", obj, field->cname);
     Type *t = field->type;
+    if (E->p->has_arena && field->owner && field->owner->is_exception && managed(t) &&
+        vt->kind != T_NONE) {
+        /* an exception outlives the arena it is raised in: what it keeps is
+         * copied out of any arena */
+        v = coerce(E, v, vt, t);
+        Temp *mv = new_temp(E, t);
+        line(E, "{");
+        line(E, "    tauraro_move_t tr_dm;");
+        line(E, "    uint8_t tr_dmode = tauraro_detach_begin(&tr_dm);");
+        line(E, "    %s = %s(%s, &tr_dm);", mv->name, op_fn(E, t, "move"), v.code);
+        line(E, "    tauraro_detach_end(&tr_dm, tr_dmode);");
+        line(E, "}");
+        store_to(E, dst, t, (CVal){mv->name, true}, t);
+        return;
+    }
     if (vt->kind != T_NONE)
         escape_check(E, obj, v.code, vt, fmt(E, "the attribute '%s'", field->name), E->cur_pos);
     if (!E->p->has_arena || !managed(t)) {
@@ -3814,10 +3829,14 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
             }
             if (n > 1)
                 sb_puts(out, "    tauraro_sb_putc(&sb, ')');\n");
-            sb_puts(out, "    self->msg = tauraro_sb_to_str(&sb);\n");
+            /* the message outlives any arena: tauraro_exc_set_msg copies it out */
+            sb_puts(out, "    tauraro_str_t *tr_msg = tauraro_sb_to_str(&sb);\n");
+            sb_puts(out, "    self->msg = &tauraro_str_empty;\n");
+            sb_puts(out, "    tauraro_exc_set_msg(self, tr_msg);\n");
+            sb_puts(out, "    tauraro_str_decref(tr_msg);\n");
         } else if (!init) {
-            sb_puts(out, "    self->msg = msg ? msg : &tauraro_str_empty;\n");
-            sb_puts(out, "    tauraro_str_incref(self->msg);\n");
+            sb_puts(out, "    self->msg = &tauraro_str_empty;\n");
+            sb_puts(out, "    if (msg != NULL)\n        tauraro_exc_set_msg(self, msg);\n");
         } else {
             sb_puts(out, "    self->msg = &tauraro_str_empty;\n");
         }

@@ -305,7 +305,8 @@ TAURARO_INLINE void tauraro_inst_incref(void *obj)
 TAURARO_INLINE void tauraro_inst_decref(void *obj)
 {
     tauraro_inst_t *o = (tauraro_inst_t *)obj;
-    if (o != NULL && o->hdr.strategy == TAURARO_AUTO && --o->hdr.rc == 0)
+    if (o != NULL && o->hdr.strategy <= TAURARO_MANUAL && --o->hdr.rc == 0 &&
+        o->hdr.strategy == TAURARO_AUTO)
         tauraro_inst_destroy(o);
 }
 

@@ -13,9 +13,8 @@
  * Every heap object starts with an 8-byte tauraro_obj_t: the reference count,
  * the strategy that owns the memory (AUTO, MANUAL, ARENA, STATIC) and a kind
  * tag. The header lives in the same allocation as the object (one malloc per
- * object). Count operations only touch AUTO objects, so values from arenas,
- * manual allocations and static literals can be stored anywhere and counted
- * for free.
+ * object). Only a count reaching 0 on an AUTO object frees it; arena and
+ * static objects are not counted at all, so they can be stored anywhere.
  *
  * The bump arena allocates from its current block; a request that does not
  * fit opens a new block (or, when large, gets a dedicated block of its own
@@ -228,11 +227,13 @@ TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_free(void *obj, void (*d
     tauraro_obj_release(obj);
 }
 
-/* NULL-safe; only AUTO objects count. */
+/* NULL-safe. AUTO and MANUAL objects count (a manual object is never freed
+ * by its count, but the count keeps it safe to hand over to counting code);
+ * arena and static objects do not. */
 TAURARO_INLINE void tauraro_incref(void *obj)
 {
     tauraro_obj_t *h = (tauraro_obj_t *)obj;
-    if (h != NULL && h->strategy == TAURARO_AUTO)
+    if (h != NULL && h->strategy <= TAURARO_MANUAL)
         h->rc++;
 }
 
@@ -248,11 +249,12 @@ TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_dealloc(void *obj, void 
 }
 
 /* NULL-safe; when an AUTO object's count reaches 0: dtor(obj) (if dtor is not
- * NULL) releases what the object owns, then the object itself is freed. */
+ * NULL) releases what the object owns, then the object itself is freed. A
+ * manual object waits for free(). */
 TAURARO_INLINE void tauraro_decref(void *obj, void (*dtor)(void *))
 {
     tauraro_obj_t *h = (tauraro_obj_t *)obj;
-    if (h != NULL && h->strategy == TAURARO_AUTO && --h->rc == 0)
+    if (h != NULL && h->strategy <= TAURARO_MANUAL && --h->rc == 0 && h->strategy == TAURARO_AUTO)
         tauraro_obj_dealloc(obj, dtor);
 }
 

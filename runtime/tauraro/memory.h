@@ -40,6 +40,22 @@
 #include "dict.h"
 #include "move.h"
 
+/* Copying a value out of every arena into counted objects (what an exception
+ * keeps): between begin and end, tauraro_P_move(v, m) gives the copy. */
+TAURARO_INLINE uint8_t tauraro_detach_begin(tauraro_move_t *m)
+{
+    uint8_t mode = tauraro_mode;
+    tauraro_mode = TAURARO_AUTO;
+    tauraro_move_init(m, 1, false);
+    return mode;
+}
+
+TAURARO_INLINE void tauraro_detach_end(tauraro_move_t *m, uint8_t mode)
+{
+    tauraro_move_done(m);
+    tauraro_mode = mode;
+}
+
 /* ---- arena calls ------------------------------------------------------------------- */
 
 /* The arenas in use by calls, by level (index 0 unused). */

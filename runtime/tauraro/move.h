@@ -5,8 +5,8 @@
  * tauraro_P_move(v, m) (one per element kind, like incref/decref; the
  * container macros define theirs) returns a new reference to v, or to a copy
  * of v when v lives in an arena at level m->level or deeper. With m->adopt,
- * manual objects become counted in place instead, and references are
- * transferred rather than added. A memo keeps shared objects shared and
+ * the manual objects reachable from v become counted in place instead (no
+ * reference is added: manual objects keep an exact count). A memo keeps shared objects shared and
  * cycles finite.
  */
 #ifndef TAURARO_MOVE_H
@@ -121,7 +121,8 @@ TAURARO_FUNC void *tauraro_move_lookup(tauraro_move_t *m, const void *v)
         if (m->keys[i] == NULL)
             return NULL;
         if (m->keys[i] == v) {
-            tauraro_incref(m->vals[i]);
+            if (!m->adopt) /* adopting: the reference is counted already */
+                tauraro_incref(m->vals[i]);
             return m->vals[i];
         }
     }
@@ -159,13 +160,13 @@ TAURARO_FUNC void *tauraro_move_put(tauraro_move_t *m, void *old, void *new_)
     return new_;
 }
 
-/* Adopt mode: the manual object v becomes a counted one (rc = 1) in place. */
+/* Adopt mode: the manual object v becomes a counted one in place (manual
+ * objects keep an exact count, so its references are all accounted for). */
 TAURARO_FUNC void *tauraro_move_adopt(tauraro_move_t *m, void *v)
 {
     tauraro_obj_t *h = (tauraro_obj_t *)v;
     int64_t bytes = (int64_t)tauraro_heap_size(h);
     h->strategy = TAURARO_AUTO;
-    h->rc = 1;
     tauraro_stats.manual_objects--;
     tauraro_stats.manual_bytes -= bytes;
     tauraro_stats.auto_objects++;

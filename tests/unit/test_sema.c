@@ -212,15 +212,31 @@ static void test_class_errors(void **state)
                  "lambda expressions are not supported (define a function and pass its name as key=)");
 }
 
+static void test_memory_builtins(void **state)
+{
+    (void)state;
+    expect_global("b = allocate(16)\n", "b", "Buffer");
+    expect_global("b = allocate_aligned(64, 32)\n", "b", "Buffer");
+    expect_global("b = allocate(4)\nv = b[0] + len(b)\n", "v", "int");
+    expect_global("a = create_arena(4096)\n", "a", "Arena");
+    expect_global("a = create_arena('frame')\n", "a", "Arena");
+    expect_global("s = memory_stats()\n", "s", "dict[str, int]");
+    expect_global("b = allocate(4)\nfree(b)\nreset_arena('x')\ndestroy_arena('x')\nk = 1\n", "k", "int");
+    expect_error("b = allocate(4)\nb['x'] = 1\n", 2, 3, "buffer indices must be integers, not 'str'");
+    expect_error("b = [allocate(4)]\nfree(b[0])\n", 2, 6, "free() takes a variable (the reference it clears)");
+    expect_error("def f(n: owned(int)) -> None:\n    pass\n", 1, 10, "owned() applies to objects, not to 'int'");
+}
+
 static void test_unsupported(void **state)
 {
     (void)state;
     expect_error("f = lambda x: x\n", 1, 5, "lambda expressions are not supported");
     expect_error("def f(*args: int) -> None:\n    pass\n", 1, 7, "*args parameters are not supported");
     expect_error("import os\n", 1, 1, "import of module 'os' is not supported (only 'typing')");
-    expect_error("b = allocate(16)\n", 1, 5,
-                 "allocate() is not supported yet: manual and arena memory are not implemented "
-                 "in this version");
+    expect_error("def f(b: Buffer) -> None:\n    free(b)\n", 2, 10,
+                 "cannot free 'b': parameters are borrowed unless annotated owned(T)");
+    expect_error("x = 1\n@arena_memory(x)\ndef f() -> None:\n    pass\n", 2, 15,
+                 "@arena_memory needs an Arena, not 'int'");
     expect_error("@cache\ndef f() -> None:\n    pass\n", 1, 2,
                  "decorator 'cache' is not supported (only @auto_memory, @manual_memory, @arena_memory)");
     expect_error("def f() -> None:\n    nonlocal x\n", 2, 5, "nonlocal is not supported");
@@ -237,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_call_errors),
         cmocka_unit_test(test_type_errors),
         cmocka_unit_test(test_class_errors),
+        cmocka_unit_test(test_memory_builtins),
         cmocka_unit_test(test_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -270,6 +270,8 @@ typedef struct tauraro_arena {
     char *end;                        /* end of the current block */
     tauraro_arena_block_t *blocks;    /* blocks after the first, newest first */
     size_t block_size;                /* size of a regular block */
+    size_t first_size;                /* size of the first block (kept by reset) */
+    bool grow;                        /* each new regular block doubles, up to 64 KiB */
     size_t used;                      /* bytes handed out (requested sizes) */
     size_t reserved;                  /* sum of the block sizes */
     size_t nblocks;                   /* blocks held, the first one included */
@@ -295,6 +297,10 @@ typedef struct tauraro_arena {
 #define TAURARO_ARENA_HDR TAURARO_ARENA_ROUND(sizeof(tauraro_arena_t))
 #define TAURARO_ARENA_BLOCK_HDR TAURARO_ARENA_ROUND(sizeof(tauraro_arena_block_t))
 #define TAURARO_ARENA_DEFAULT_BLOCK ((size_t)4096)
+/* The arena of a call starts small and doubles its blocks up to this: most
+ * calls allocate little, and an arena kept alive by an escape stays small. */
+#define TAURARO_ARENA_CALL_BLOCK ((size_t)512)
+#define TAURARO_ARENA_GROW_MAX ((size_t)65536)
 
 /* The allocation mode: what tauraro_obj_new gives. AUTO: counted heap
  * objects; MANUAL: heap objects the program frees (the named allocations of
@@ -375,6 +381,8 @@ TAURARO_FUNC tauraro_arena_t *tauraro_arena_create(size_t block_size)
     a->end = a->cur + block_size;
     a->blocks = NULL;
     a->block_size = block_size;
+    a->first_size = block_size;
+    a->grow = false;
     a->used = 0;
     a->reserved = block_size;
     a->nblocks = 1;
@@ -400,6 +408,8 @@ TAURARO_FUNC void *tauraro_arena_alloc_slow(tauraro_arena_t *a, size_t size, siz
     if (size > SIZE_MAX / 2 - slack - TAURARO_ARENA_BLOCK_HDR)
         tauraro_out_of_memory();
     size_t need = TAURARO_ARENA_ROUND(size + slack);
+    if (a->grow && a->block_size < TAURARO_ARENA_GROW_MAX && need <= a->block_size / 4)
+        a->block_size *= 2;
     bool dedicated = need > a->block_size / 4;
     size_t bsize = dedicated ? need : a->block_size;
     tauraro_arena_block_t *b =
@@ -481,12 +491,13 @@ TAURARO_FUNC void tauraro_arena_reset(tauraro_arena_t *a)
         free(b);
         b = next;
     }
-    tauraro_stats.arena_bytes -= (int64_t)(a->reserved - a->block_size);
+    tauraro_stats.arena_bytes -= (int64_t)(a->reserved - a->first_size);
+    a->block_size = a->first_size;
     a->blocks = NULL;
     a->cur = tauraro_arena_first_data(a);
-    a->end = a->cur + a->block_size;
+    a->end = a->cur + a->first_size;
     a->used = 0;
-    a->reserved = a->block_size;
+    a->reserved = a->first_size;
     a->nblocks = 1;
 }
 
@@ -497,7 +508,7 @@ TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a)
         return;
     tauraro_arena_reset(a);
     tauraro_stats.arena_count--;
-    tauraro_stats.arena_bytes -= (int64_t)a->block_size;
+    tauraro_stats.arena_bytes -= (int64_t)a->first_size;
     if (tauraro_cur_arena == a)
         tauraro_cur_arena = NULL;
     tauraro_arena_id_release(a->id);
@@ -564,25 +575,22 @@ TAURARO_FUNC void tauraro_arena_hold(const tauraro_obj_t *owner, void *obj, void
 
 /* From the current arena when one is active (strategy ARENA), else a counted
  * heap object. rc = 1 either way; the body is not zero-filled. */
-TAURARO_FUNC void *tauraro_obj_new_slow(size_t size, uint16_t tag)
-{
-    if (tauraro_mode == TAURARO_MANUAL)
-        return tauraro_alloc_manual(size, tag);
-    tauraro_arena_t *a = tauraro_cur_arena;
-    void *p = tauraro_arena_alloc(a, size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
-    tauraro_obj_init(p, TAURARO_ARENA, tag);
-    ((tauraro_obj_t *)p)->rc = a->id;
-    return p;
-}
-
 /* What the allocation mode says: a counted object (AUTO), a manual one, or
- * one from the current arena. rc = 1 for counted and manual objects; the
- * body is not zero-filled. */
+ * one from the current arena (a pointer bump; the header names the arena).
+ * rc = 1 for counted and manual objects; the body is not zero-filled. */
 TAURARO_INLINE void *tauraro_obj_new(size_t size, uint16_t tag)
 {
     if (TAURARO_LIKELY(tauraro_mode == TAURARO_AUTO))
         return tauraro_alloc_rc(size, tag);
-    return tauraro_obj_new_slow(size, tag);
+    if (tauraro_mode == TAURARO_MANUAL)
+        return tauraro_alloc_manual(size, tag);
+    tauraro_arena_t *a = tauraro_cur_arena;
+    tauraro_obj_t *h = (tauraro_obj_t *)tauraro_arena_alloc(a, size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
+    h->rc = a->id;
+    h->strategy = TAURARO_ARENA;
+    h->flags = 0;
+    h->tag = tag;
+    return h;
 }
 
 /* Switch the allocation target to arena a (NULL: back to counted objects);

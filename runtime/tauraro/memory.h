@@ -88,7 +88,8 @@ TAURARO_FUNC void tauraro_arena_begin(tauraro_arena_frame_t *f, tauraro_arena_t 
         return;
     tauraro_arena_t *a = given;
     if (a == NULL) {
-        a = tauraro_arena_create(0);
+        a = tauraro_arena_create(TAURARO_ARENA_CALL_BLOCK);
+        a->grow = true;
         a->strict = !join;
     }
     f->arena = a;

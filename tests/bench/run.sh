@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): time and peak memory of each program compiled by
-# tauraro under each --memory-strategy, against hand-written C and CPython.
+# Benchmarks (not tests): time and peak memory of each program NAME.tr
+# compiled by tauraro under each --memory-strategy, and of each variant
+# NAME_VARIANT.tr (the same program written for one strategy, e.g.
+# binary_trees_arena.tr with @arena_memory) compiled with default flags,
+# against hand-written C (NAME.c) and CPython (NAME.tr only). Every row must
+# print what NAME.c prints.
 #   tests/bench/run.sh [TAURARO_BINARY]
 # Prints one table per benchmark. Numbers vary with the machine and its load:
 # compare rows of one run, not runs of different days.
@@ -30,6 +34,8 @@ measure() {
 
 for tr in "$here"/*.tr; do
     name=$(basename "$tr" .tr)
+    # NAME_VARIANT.tr is measured in the table of NAME.tr
+    [ -f "$here/${name%_*}.tr" ] && continue
     echo "== $name"
     printf '%-22s %10s %12s\n' "program" "seconds" "peak KiB"
     rm -f "$work/expected"
@@ -43,6 +49,17 @@ for tr in "$here"/*.tr; do
             measure "tauraro ($strategy)" "$work/$name-$strategy"
         else
             printf '%-22s %10s\n' "tauraro ($strategy)" "compile failed"
+        fi
+    done
+    for variant in "$here/$name"_*.tr; do
+        [ -f "$variant" ] || continue
+        vname=$(basename "$variant" .tr)
+        [ "${vname%_*}" = "$name" ] || continue
+        label="tauraro @${vname##*_}_memory"
+        if "$tauraro" compile "$variant" -O2 -o "$work/$vname" 2>"$work/cerr"; then
+            measure "$label" "$work/$vname"
+        else
+            printf '%-22s %10s\n' "$label" "compile failed"
         fi
     done
     if command -v python3 >/dev/null 2>&1; then

@@ -509,8 +509,10 @@ TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a)
     tauraro_arena_reset(a);
     tauraro_stats.arena_count--;
     tauraro_stats.arena_bytes -= (int64_t)a->first_size;
-    if (tauraro_cur_arena == a)
+    if (tauraro_cur_arena == a) { /* back to counted objects */
         tauraro_cur_arena = NULL;
+        tauraro_mode = TAURARO_AUTO;
+    }
     tauraro_arena_id_release(a->id);
     free(a);
 }

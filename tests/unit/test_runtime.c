@@ -369,7 +369,7 @@ static void test_rc_counts_and_destructor(void **state)
     assert_int_equal(dtor_calls, 1);
 }
 
-static void test_counting_is_noop_for_static_arena_manual(void **state)
+static void test_counting_of_static_arena_manual(void **state)
 {
     (void)state;
     dtor_calls = 0;
@@ -382,12 +382,13 @@ static void test_counting_is_noop_for_static_arena_manual(void **state)
     tauraro_arena_t *a = tauraro_arena_create(0);
     tauraro_arena_t *prev = tauraro_arena_enter(a);
     thing_t *at = tauraro_obj_new(sizeof *at, TAURARO_TAG_INSTANCE);
-    tauraro_cur_arena = prev;
+    tauraro_arena_enter(prev);
     assert_int_equal(at->hdr.strategy, TAURARO_ARENA);
+    assert_ptr_equal(tauraro_arena_of(at), a); /* an arena object's rc names its arena */
     tauraro_incref(at);
     tauraro_decref(at, counting_dtor);
     tauraro_decref(at, counting_dtor);
-    assert_int_equal(at->hdr.rc, 1);
+    assert_int_equal(at->hdr.rc, a->id);
     tauraro_obj_free(at, counting_dtor);  /* arena memory goes in bulk */
     assert_int_equal(dtor_calls, 0);
 
@@ -396,10 +397,12 @@ static void test_counting_is_noop_for_static_arena_manual(void **state)
     assert_int_equal(m->hdr.strategy, TAURARO_MANUAL);
     assert_int_equal(tauraro_stats.manual_objects, before.manual_objects + 1);
     assert_int_equal(tauraro_stats.auto_objects, before.auto_objects);
+    /* a manual object keeps an exact count, but only free() frees it */
     tauraro_incref(m);
+    assert_int_equal(m->hdr.rc, 2);
     tauraro_decref(m, counting_dtor);
     tauraro_decref(m, counting_dtor);
-    assert_int_equal(m->hdr.rc, 1);
+    assert_int_equal(m->hdr.rc, 0);
     assert_int_equal(dtor_calls, 0);
     tauraro_obj_free(m, counting_dtor);
     assert_int_equal(dtor_calls, 1);
@@ -523,7 +526,7 @@ static void test_obj_new_follows_current_arena(void **state)
     tauraro_str_t *s = tauraro_str_concat(L("ab"), L("cd"));
     assert_int_equal(s->hdr.strategy, TAURARO_ARENA);
     assert_true(tauraro_arena_bytes_used(a) >= sizeof(tauraro_str_t) + 5);
-    tauraro_cur_arena = prev;
+    tauraro_arena_enter(prev);
     tauraro_str_t *h = tauraro_str_concat(s, L("!"));
     assert_int_equal(h->hdr.strategy, TAURARO_AUTO);
     check_str(h, "abcd!");
@@ -1314,7 +1317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header_layout),
         cmocka_unit_test(test_rc_counts_and_destructor),
-        cmocka_unit_test(test_counting_is_noop_for_static_arena_manual),
+        cmocka_unit_test(test_counting_of_static_arena_manual),
         cmocka_unit_test(test_arena_allocates_from_current_block),
         cmocka_unit_test(test_arena_large_request_gets_own_block),
         cmocka_unit_test(test_arena_reset_then_reuse),

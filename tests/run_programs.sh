@@ -24,8 +24,8 @@
 #   # expect-stderr: TEXT          the last line of stderr must equal TEXT
 #   # expect-traceback-line: N     stderr must contain  File "...NAME.tr", line N
 #   # python-skip: REASON          do not run this program under CPython
-#   # memory-strategies: LIST      run only under these strategies (e.g. "auto" for
-#                                  programs whose output shows __del__ timing)
+#   # memory-strategies: LIST (WHY) run only under these strategies, e.g. "auto" for
+#                                  programs whose output shows __del__ timing
 #   # valgrind-manual: yes         the program frees what it allocates under
 #                                  --memory-strategy manual: valgrind checks it there too
 #
@@ -352,9 +352,10 @@ for tr in "$PROGRAMS"/*.tr; do
     name=$(basename "$tr" .tr)
     case "$name" in *"$FILTER"*) ;; *) continue ;; esac
     only=$(directive "$tr" memory-strategies)
+    only=${only%%[[:space:]]*} # the list, without the reason after it
     first=1
     for s in "${STRATEGIES[@]}"; do
-        if [ -n "$only" ] && [[ ",${only// /}," != *",$s,"* ]]; then
+        if [ -n "$only" ] && [[ ",$only," != *",$s,"* ]]; then
             continue
         fi
         echo "prog $name $s $first" >>"$jobs_file"

@@ -172,9 +172,11 @@ TAURARO_FUNC __attribute__((noinline)) bool tauraro_escapes_slow(const void *hol
  * alive as long as holder. */
 TAURARO_INLINE bool tauraro_escapes(const void *holder, const void *v, const char *what)
 {
-    const tauraro_obj_t *h = (const tauraro_obj_t *)v;
+    const tauraro_obj_t *h = (const tauraro_obj_t *)v, *o = (const tauraro_obj_t *)holder;
     if (TAURARO_LIKELY(h == NULL || h->strategy != TAURARO_ARENA))
         return false;
+    if (o != NULL && o->strategy == TAURARO_ARENA && o->rc == h->rc)
+        return false; /* the same arena */
     return tauraro_escapes_slow(holder, v, what);
 }
 
@@ -330,8 +332,16 @@ TAURARO_FUNC void tauraro_reset_arena(tauraro_arena_ref_t *r)
  * call that uses it, when one does); the handle is dead afterwards. */
 TAURARO_FUNC void tauraro_destroy_arena(tauraro_arena_ref_t *r)
 {
-    if (tauraro_arena_ref_get(r) != NULL)
-        tauraro_arena_ref_kill_(r);
+    if (tauraro_arena_ref_get(r) == NULL)
+        return;
+    tauraro_arena_ref_kill_(r);
+    for (size_t i = 0; i < tauraro_named_arenas.len; i++) /* its name is free again */
+        if (tauraro_named_arenas.items[i].ref == r) {
+            tauraro_str_decref(tauraro_named_arenas.items[i].name);
+            tauraro_named_arenas.items[i] = tauraro_named_arenas.items[--tauraro_named_arenas.len];
+            tauraro_arenaref_decref(r);
+            break;
+        }
 }
 
 TAURARO_FUNC void tauraro_reset_arena_named(tauraro_str_t *name)
@@ -347,13 +357,6 @@ TAURARO_FUNC void tauraro_destroy_arena_named(tauraro_str_t *name)
     if (r == NULL)
         return;
     tauraro_destroy_arena(r);
-    for (size_t i = 0; i < tauraro_named_arenas.len; i++)
-        if (tauraro_named_arenas.items[i].ref == r) {
-            tauraro_str_decref(tauraro_named_arenas.items[i].name);
-            tauraro_named_arenas.items[i] = tauraro_named_arenas.items[--tauraro_named_arenas.len];
-            tauraro_arenaref_decref(r);
-            break;
-        }
 }
 
 /* At exit: named arenas and arenas kept alive by escapes are freed. */
@@ -496,11 +499,16 @@ TAURARO_INLINE bool tauraro_buffer_lt(tauraro_buffer_t *a, tauraro_buffer_t *b)
 TAURARO_FUNC void tauraro_buffer_repr_sb(tauraro_sb_t *sb, tauraro_buffer_t *b)
 {
     static const char hex[] = "0123456789abcdef";
-    tauraro_sb_append(sb, "bytearray(b'", 12);
+    /* Python's choice: single quotes, unless the bytes hold ' and no " */
+    char q = '\'';
+    if (memchr(b->data, '\'', (size_t)b->len) != NULL && memchr(b->data, '"', (size_t)b->len) == NULL)
+        q = '"';
+    tauraro_sb_append(sb, "bytearray(b", 11);
+    tauraro_sb_append(sb, &q, 1);
     for (int64_t i = 0; i < b->len; i++) {
         uint8_t c = b->data[i];
         char esc[4] = {'\\', 0, 0, 0};
-        if (c == '\\' || c == '\'') {
+        if (c == '\\' || c == '\'' || c == (uint8_t)q) { /* bytearray escapes ' even in "..." */
             esc[1] = (char)c;
             tauraro_sb_append(sb, esc, 2);
         } else if (c == '\t' || c == '\n' || c == '\r') {
@@ -516,7 +524,8 @@ TAURARO_FUNC void tauraro_buffer_repr_sb(tauraro_sb_t *sb, tauraro_buffer_t *b)
             tauraro_sb_append(sb, &ch, 1);
         }
     }
-    tauraro_sb_append(sb, "')", 2);
+    tauraro_sb_append(sb, &q, 1);
+    tauraro_sb_append(sb, ")", 1);
 }
 
 TAURARO_FUNC tauraro_str_t *tauraro_buffer_str(tauraro_buffer_t *b)

@@ -214,6 +214,7 @@ TAURARO_INLINE tauraro_exc_t *tauraro_exc_move(tauraro_exc_t *e, tauraro_move_t 
  * buffers are, whatever the element types. */
 typedef struct { tauraro_obj_t hdr; int64_t len, cap; void *items; } tauraro_list_layout_t;
 typedef struct { tauraro_obj_t hdr; int64_t len, used, cap, version; void *entries; void *index; } tauraro_dict_layout_t;
+typedef struct { tauraro_obj_t hdr; int64_t len; void *data; int64_t align; } tauraro_buffer_layout_t;
 
 TAURARO_FUNC void tauraro_buf_stats_to_manual_(void *p)
 {
@@ -242,6 +243,8 @@ TAURARO_FUNC void tauraro_obj_make_manual(void *obj)
     } else if (h->tag == TAURARO_TAG_DICT) {
         tauraro_buf_stats_to_manual_(((tauraro_dict_layout_t *)obj)->entries);
         tauraro_buf_stats_to_manual_(((tauraro_dict_layout_t *)obj)->index);
+    } else if (h->tag == TAURARO_TAG_BUFFER && ((tauraro_buffer_layout_t *)obj)->align != 0) {
+        tauraro_buf_stats_to_manual_(((tauraro_buffer_layout_t *)obj)->data);
     }
 }
 

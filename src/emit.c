@@ -1171,21 +1171,22 @@ static const char *bound_args_v(Emit *E, Expr *e, Func *fn, int first, CVal **va
             (v->kind == SYM_VAR || v->kind == SYM_PARAM) && managed(v->type)) {
             /* owned(T): a manual object moves into the call (the variable
              * lets go of it); any other gets a new reference */
-            if (cv[i].owned) { /* the variable's value, already counted */
+            bool counted = cv[i].owned; /* the variable's value, already counted */
+            if (counted) {
                 cv[i] = pass_owned(E, cv[i]);
-                line(E, "if (%s != NULL && ((tauraro_obj_t *)%s)->strategy == TAURARO_MANUAL)", cv[i].code,
-                     cv[i].code);
-                line(E, "    %s = NULL;", var_code(v));
-                continue;
+            } else {
+                Temp *m = new_temp(E, want[i]);
+                m->borrowed = true;
+                line(E, "%s = %s;", m->name, cv[i].code);
+                cv[i] = borrowed(m->name);
             }
-            Temp *m = new_temp(E, want[i]);
-            m->borrowed = true;
-            line(E, "%s = %s;", m->name, cv[i].code);
-            line(E, "if (%s != NULL && ((tauraro_obj_t *)%s)->strategy == TAURARO_MANUAL)", m->name, m->name);
+            line(E, "if (%s != NULL && ((tauraro_obj_t *)%s)->strategy == TAURARO_MANUAL)",
+                 cv[i].code, cv[i].code);
             line(E, "    %s = NULL;", var_code(v));
-            line(E, "else");
-            line(E, "    %s(%s);", incref_fn(E, want[i]), m->name);
-            cv[i] = borrowed(m->name);
+            if (!counted) {
+                line(E, "else");
+                line(E, "    %s(%s);", incref_fn(E, want[i]), cv[i].code);
+            }
         } else if (owned_param(E, fn, first + i)) {
             cv[i] = pass_owned(E, cv[i]);
         }
@@ -2585,8 +2586,6 @@ static const char *emit_cond(Emit *E, Expr *e)
 /* ------------------------------------------------------------------ */
 /* Statements                                                           */
 
-/* Store v into a place of type t (a variable, field or C lvalue),
- * releasing what it held before. */
 /* Storing the value `v` (of type t) into `holder` (NULL: a global) must
  * not let an arena object outlive its arena: checked at run time in
  * programs that have arena functions (module-level code holds no arena
@@ -2607,6 +2606,8 @@ static void escape_check(Emit *E, const char *holder, const char *v, Type *t, co
     check(E, pos);
 }
 
+/* Store v into a place of type t (a variable, field or C lvalue),
+ * releasing what it held before. */
 static void store_to(Emit *E, const char *dst, Type *t, CVal v, Type *vt)
 {
     v = coerce(E, v, vt, t);
@@ -3356,7 +3357,6 @@ static void release_decl(Emit *E, const char *name, Type *t)
         line(E, "%s(%s);", decref_fn(E, t), name);
 }
 
-/* Body, locals and epilogue of one function (or of main). */
 /* An arena function's prologue: its own arena, the one it is given
  * (@arena_memory(expr)), or its caller's (no decorator: it joins). */
 static void emit_arena_begin(Emit *E, Func *fn)
@@ -3416,6 +3416,7 @@ static void emit_strategy_end(Emit *E, Func *fn, bool arena_fn, bool mode_fn)
         line(E, "tauraro_mode = tr_mode;");
 }
 
+/* Body, locals and epilogue of one function (or of main). */
 static void emit_function(Emit *E, Func *fn, StrBuf *out)
 {
     StrBuf body = {0};

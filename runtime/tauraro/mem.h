@@ -159,6 +159,301 @@ TAURARO_INLINE size_t tauraro_heap_size(void *p)
 #endif
 }
 
+/* ---- --memory-debug (TAURARO_MEMORY_DEBUG) ---------------------------------------- */
+
+/* With TAURARO_MEMORY_DEBUG defined (tauraro compile --memory-debug), every
+ * object allocation is recorded with the .tr line that made it; freed
+ * objects keep their header, marked dead, and their memory is poisoned and
+ * kept until exit (so a stale reference cannot see a new object); arena memory
+ * is allocated object by object and treated the same way on reset and
+ * destroy. The generated code sets tauraro_dbg_line before each statement and
+ * checks the objects it reads (TAURARO_DBG_USE). Any misuse stops the program
+ * with a report naming the lines involved and exit status 3; objects still
+ * alive at exit are reported as leaks, grouped by line, and give status 3 too.
+ * Without the macro none of this exists. */
+#ifdef TAURARO_MEMORY_DEBUG
+
+#define TAURARO_DBG_DEAD 0x01 /* header flag: freed, or its arena was reset/destroyed */
+#define TAURARO_DBG_STATUS 3  /* exit status of a memory error or a leak */
+
+enum { TAURARO_DBG_LIVE, TAURARO_DBG_FREED, TAURARO_DBG_RESET, TAURARO_DBG_DESTROYED };
+
+typedef struct tauraro_dbg_rec {
+    void *obj;             /* the object, or a raw arena block (raw) */
+    size_t size;
+    int line, end_line;    /* allocated at; freed / reset / destroyed at */
+    uint32_t arena;        /* arena id for arena memory, else 0 */
+    uint8_t strategy, state;
+    uint16_t tag;
+    bool raw;
+} tauraro_dbg_rec_t;
+
+TAURARO_DATA int tauraro_dbg_line;
+TAURARO_DATA const char *tauraro_dbg_file = "?";
+TAURARO_DATA struct {
+    tauraro_dbg_rec_t *recs;
+    size_t len, cap;
+    size_t *index;          /* open addressing: record number + 1, 0 empty */
+    size_t icap;
+    int64_t cur, peak;      /* bytes of live objects and arena memory */
+    int64_t allocs[3];      /* allocations by strategy: AUTO, MANUAL, ARENA */
+} tauraro_dbg;
+
+TAURARO_INLINE size_t tauraro_dbg_slot_(const void *p, size_t cap)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdu;
+    x ^= x >> 33;
+    return (size_t)x & (cap - 1);
+}
+
+TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_find(const void *p)
+{
+    if (tauraro_dbg.icap == 0)
+        return NULL;
+    for (size_t i = tauraro_dbg_slot_(p, tauraro_dbg.icap);; i = (i + 1) & (tauraro_dbg.icap - 1)) {
+        size_t k = tauraro_dbg.index[i];
+        if (k == 0)
+            return NULL;
+        if (tauraro_dbg.recs[k - 1].obj == p)
+            return &tauraro_dbg.recs[k - 1];
+    }
+}
+
+TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_add(void *p, size_t size, uint8_t strategy, uint16_t tag,
+                                                bool raw, uint32_t arena)
+{
+    if (tauraro_dbg.len == tauraro_dbg.cap) {
+        tauraro_dbg.cap = tauraro_dbg.cap ? tauraro_dbg.cap * 2 : 256;
+        tauraro_dbg.recs = (tauraro_dbg_rec_t *)realloc(tauraro_dbg.recs, tauraro_dbg.cap * sizeof *tauraro_dbg.recs);
+        if (tauraro_dbg.recs == NULL)
+            tauraro_out_of_memory();
+    }
+    if ((tauraro_dbg.len + 1) * 2 > tauraro_dbg.icap) {
+        size_t cap = tauraro_dbg.icap ? tauraro_dbg.icap * 2 : 512;
+        size_t *index = (size_t *)calloc(cap, sizeof(size_t));
+        if (index == NULL)
+            tauraro_out_of_memory();
+        for (size_t k = 0; k < tauraro_dbg.len; k++) {
+            size_t i = tauraro_dbg_slot_(tauraro_dbg.recs[k].obj, cap);
+            while (index[i] != 0)
+                i = (i + 1) & (cap - 1);
+            index[i] = k + 1;
+        }
+        free(tauraro_dbg.index);
+        tauraro_dbg.index = index;
+        tauraro_dbg.icap = cap;
+    }
+    tauraro_dbg_rec_t *r = &tauraro_dbg.recs[tauraro_dbg.len];
+    r->obj = p;
+    r->size = size;
+    r->line = tauraro_dbg_line;
+    r->end_line = 0;
+    r->arena = arena;
+    r->strategy = strategy;
+    r->state = TAURARO_DBG_LIVE;
+    r->tag = tag;
+    r->raw = raw;
+    size_t i = tauraro_dbg_slot_(p, tauraro_dbg.icap);
+    while (tauraro_dbg.index[i] != 0)
+        i = (i + 1) & (tauraro_dbg.icap - 1);
+    tauraro_dbg.index[i] = ++tauraro_dbg.len;
+    if (!raw && strategy <= TAURARO_ARENA)
+        tauraro_dbg.allocs[strategy]++;
+    tauraro_dbg.cur += (int64_t)size;
+    if (tauraro_dbg.cur > tauraro_dbg.peak)
+        tauraro_dbg.peak = tauraro_dbg.cur;
+    return r;
+}
+
+/* "manual list", "counted str", "arena Node object": what a record is. */
+TAURARO_FUNC void tauraro_dbg_describe_(char *buf, size_t n, const tauraro_dbg_rec_t *r)
+{
+    static const char *const strategies[] = {"counted", "manual", "arena", "static"};
+    static const char *const kinds[] = {"block", "str", "exception", "list", "dict", "tuple", "object", "Buffer"};
+    const char *kind = r->tag < sizeof kinds / sizeof kinds[0] ? kinds[r->tag] : "object";
+    if ((r->tag == TAURARO_TAG_INSTANCE || r->tag == TAURARO_TAG_EXC) && !r->raw) {
+        /* instances start with the header, then their class, whose first
+         * member is the class name (exc.h) */
+        const char *const *cls = *(const char *const *const *)((const char *)r->obj + sizeof(tauraro_obj_t));
+        snprintf(buf, n, "%s %s object", strategies[r->strategy & 3], cls[0]);
+        return;
+    }
+    snprintf(buf, n, "%s %s", strategies[r->strategy & 3], r->raw ? "arena block" : kind);
+}
+
+TAURARO_FUNC void tauraro_dbg_fail_(const char *what, const tauraro_dbg_rec_t *r) __attribute__((noreturn));
+TAURARO_FUNC void tauraro_dbg_fail_(const char *what, const tauraro_dbg_rec_t *r)
+{
+    static const char *const ends[] = {"", "freed", "reset (its arena)", "destroyed (its arena)"};
+    char desc[160];
+    fflush(stdout);
+    fprintf(stderr, "tauraro: memory-debug: %s at %s:%d\n", what, tauraro_dbg_file, tauraro_dbg_line);
+    if (r != NULL) {
+        tauraro_dbg_describe_(desc, sizeof desc, r);
+        fprintf(stderr, "  the %s (%zu bytes) was allocated at %s:%d", desc, r->size, tauraro_dbg_file,
+                r->line);
+        if (r->state != TAURARO_DBG_LIVE)
+            fprintf(stderr, " and %s at %s:%d", ends[r->state], tauraro_dbg_file, r->end_line);
+        fputc('\n', stderr);
+    }
+    fflush(stderr);
+    exit(TAURARO_DBG_STATUS);
+}
+
+/* An object is recorded as it is made. */
+TAURARO_INLINE void tauraro_dbg_alloc(void *obj, size_t size, uint8_t strategy, uint16_t tag)
+{
+    tauraro_dbg_add(obj, size, strategy, tag, false, 0);
+}
+
+/* The object dies (freed by its count or by free()): it keeps its header,
+ * marked dead, its body is poisoned, its memory is kept until exit. */
+TAURARO_FUNC void tauraro_dbg_kill_(tauraro_dbg_rec_t *r, uint8_t state)
+{
+    r->state = state;
+    r->end_line = tauraro_dbg_line;
+    tauraro_dbg.cur -= (int64_t)r->size;
+    if (r->raw) {
+        memset(r->obj, 0xDB, r->size);
+        return;
+    }
+    tauraro_obj_t *h = (tauraro_obj_t *)r->obj;
+    h->flags |= TAURARO_DBG_DEAD;
+    size_t keep = sizeof(tauraro_obj_t);
+    if (r->tag == TAURARO_TAG_INSTANCE || r->tag == TAURARO_TAG_EXC)
+        keep += sizeof(void *); /* the class, for the reports */
+    if (r->size > keep)
+        memset((char *)r->obj + keep, 0xDB, r->size - keep);
+}
+
+/* Reading an object that is dead: stop with the report. */
+TAURARO_FUNC __attribute__((noinline)) void tauraro_dbg_dead_use(const void *obj)
+{
+    tauraro_dbg_rec_t *r = tauraro_dbg_find(obj);
+    const char *what = r == NULL || r->state == TAURARO_DBG_FREED ? "use after free"
+                       : r->state == TAURARO_DBG_RESET           ? "use after arena reset"
+                                                                 : "use after arena destroy";
+    tauraro_dbg_fail_(what, r);
+}
+
+#define TAURARO_DBG_USE(p)                                                                          \
+    do {                                                                                            \
+        const tauraro_obj_t *tauraro_dbg_h_ = (const tauraro_obj_t *)(p);                          \
+        if (tauraro_dbg_h_ != NULL && (tauraro_dbg_h_->flags & TAURARO_DBG_DEAD))                   \
+            tauraro_dbg_dead_use(tauraro_dbg_h_);                                                   \
+    } while (0)
+
+/* Arena memory in debug mode: one block per request, recorded with the
+ * arena's id, so a reset or destroy can mark it dead without reusing it. */
+TAURARO_FUNC void *tauraro_dbg_arena_block(uint32_t arena, size_t size, size_t align)
+{
+    if (align < 16)
+        align = 16;
+    size_t rounded = (size + align - 1) & ~(align - 1);
+    void *p = aligned_alloc(align, rounded ? rounded : align);
+    if (p == NULL)
+        tauraro_out_of_memory();
+    tauraro_dbg_add(p, size, TAURARO_ARENA, TAURARO_TAG_RAW, true, arena);
+    return p;
+}
+
+/* A counted object became manual (a manual function named it) or back. */
+TAURARO_FUNC void tauraro_dbg_set_strategy(void *obj, uint8_t strategy)
+{
+    tauraro_dbg_rec_t *r = tauraro_dbg_find(obj);
+    if (r != NULL && r->strategy != strategy) {
+        tauraro_dbg.allocs[r->strategy]--;
+        tauraro_dbg.allocs[strategy]++;
+        r->strategy = strategy;
+    }
+}
+
+/* An object was made in arena memory (tauraro_obj_new). */
+TAURARO_FUNC void tauraro_dbg_arena_object(void *obj, uint16_t tag)
+{
+    tauraro_dbg_rec_t *r = tauraro_dbg_find(obj);
+    if (r != NULL) {
+        r->raw = false;
+        r->tag = tag;
+        tauraro_dbg.allocs[TAURARO_ARENA]++;
+    }
+}
+
+/* Everything allocated in the arena dies (reset or destroy). */
+TAURARO_FUNC void tauraro_dbg_arena_end(uint32_t arena, uint8_t state)
+{
+    for (size_t i = 0; i < tauraro_dbg.len; i++) {
+        tauraro_dbg_rec_t *r = &tauraro_dbg.recs[i];
+        if (r->arena == arena && r->state == TAURARO_DBG_LIVE)
+            tauraro_dbg_kill_(r, state);
+    }
+}
+
+/* The object is released (count or free()): a second release is a double free. */
+TAURARO_FUNC void tauraro_dbg_release(void *obj)
+{
+    tauraro_dbg_rec_t *r = tauraro_dbg_find(obj);
+    if (r == NULL)
+        return;
+    if (r->state != TAURARO_DBG_LIVE)
+        tauraro_dbg_fail_("double free", r);
+    tauraro_dbg_kill_(r, TAURARO_DBG_FREED);
+}
+
+/* At exit: the objects still alive are leaks, reported by allocation line
+ * (and strategy); then the kept memory goes. Returns true if anything leaked. */
+TAURARO_FUNC bool tauraro_dbg_exit(void)
+{
+    size_t nleaks = 0;
+    int64_t leaked_bytes = 0;
+    bool *done = (bool *)calloc(tauraro_dbg.len + 1, sizeof(bool));
+    for (size_t i = 0; i < tauraro_dbg.len; i++) {
+        tauraro_dbg_rec_t *r = &tauraro_dbg.recs[i];
+        if (done[i] || r->raw || r->state != TAURARO_DBG_LIVE || r->strategy == TAURARO_STATIC)
+            continue;
+        size_t count = 0, bytes = 0;
+        char desc[160];
+        tauraro_dbg_describe_(desc, sizeof desc, r);
+        for (size_t j = i; j < tauraro_dbg.len; j++) {
+            tauraro_dbg_rec_t *q = &tauraro_dbg.recs[j];
+            if (done[j] || q->raw || q->state != TAURARO_DBG_LIVE || q->line != r->line ||
+                q->strategy != r->strategy || q->tag != r->tag)
+                continue;
+            char d2[160];
+            tauraro_dbg_describe_(d2, sizeof d2, q);
+            if (strcmp(d2, desc) != 0)
+                continue;
+            done[j] = true;
+            count++;
+            bytes += q->size;
+        }
+        if (nleaks == 0) {
+            fflush(stdout);
+            fprintf(stderr, "tauraro: memory-debug: leaks at exit:\n");
+        }
+        fprintf(stderr, "  %zu %s%s (%zu bytes) allocated at %s:%d\n", count, desc, count == 1 ? "" : "s",
+                bytes, tauraro_dbg_file, r->line);
+        nleaks += count;
+        leaked_bytes += (int64_t)bytes;
+    }
+    if (nleaks > 0)
+        fprintf(stderr, "tauraro: memory-debug: %zu object%s leaked (%lld bytes)\n", nleaks,
+                nleaks == 1 ? "" : "s", (long long)leaked_bytes);
+    free(done);
+    for (size_t i = 0; i < tauraro_dbg.len; i++) /* every record is its own block */
+        free(tauraro_dbg.recs[i].obj);
+    free(tauraro_dbg.recs);
+    free(tauraro_dbg.index);
+    memset(&tauraro_dbg, 0, sizeof tauraro_dbg);
+    return nleaks > 0;
+}
+
+#else
+#define TAURARO_DBG_USE(p) ((void)0)
+#endif
+
 /* ---- counted (AUTO) and manual objects ---------------------------------------- */
 
 TAURARO_INLINE void tauraro_obj_init(void *obj, uint8_t strategy, uint16_t tag)
@@ -178,6 +473,9 @@ TAURARO_INLINE void *tauraro_alloc_rc(size_t size, uint16_t tag)
     tauraro_obj_init(p, TAURARO_AUTO, tag);
     tauraro_stats.auto_objects++;
     tauraro_stats.auto_bytes += (int64_t)tauraro_heap_size(p);
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_alloc(p, size, TAURARO_AUTO, tag);
+#endif
     return p;
 }
 
@@ -189,6 +487,9 @@ TAURARO_INLINE void *tauraro_alloc_manual(size_t size, uint16_t tag)
     tauraro_obj_init(p, TAURARO_MANUAL, tag);
     tauraro_stats.manual_objects++;
     tauraro_stats.manual_bytes += (int64_t)tauraro_heap_size(p);
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_alloc(p, size, TAURARO_MANUAL, tag);
+#endif
     return p;
 }
 
@@ -206,12 +507,17 @@ TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_release(void *obj)
     if (h->strategy == TAURARO_AUTO) {
         tauraro_stats.auto_objects--;
         tauraro_stats.auto_bytes -= (int64_t)tauraro_heap_size(h);
-        free(h);
     } else if (h->strategy == TAURARO_MANUAL) {
         tauraro_stats.manual_objects--;
         tauraro_stats.manual_bytes -= (int64_t)tauraro_heap_size(h);
-        free(h);
+    } else {
+        return;
     }
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_release(h); /* kept (poisoned) until exit */
+#else
+    free(h);
+#endif
 }
 
 /* Explicit free of an object (the `free(x)` builtin, manual strategy): runs
@@ -222,6 +528,10 @@ TAURARO_FUNC __attribute__((noinline)) void tauraro_obj_free(void *obj, void (*d
     tauraro_obj_t *h = (tauraro_obj_t *)obj;
     if (h == NULL || h->strategy == TAURARO_ARENA || h->strategy == TAURARO_STATIC)
         return;
+#ifdef TAURARO_MEMORY_DEBUG
+    if (h->flags & TAURARO_DBG_DEAD)
+        tauraro_dbg_fail_("double free", tauraro_dbg_find(h));
+#endif
     if (dtor)
         dtor(obj);
     tauraro_obj_release(obj);
@@ -279,6 +589,7 @@ typedef struct tauraro_arena {
     int level;                        /* nesting level while in use by a call, else 0 */
     int escape_to;                    /* lowest level an object of it escaped to */
     bool strict;                      /* an escape is an error (explicit/given arenas) */
+    bool pending_destroy_now;         /* being destroyed (debug reports say so) */
     bool given;                       /* owned by an Arena handle, not by a call */
     bool pending_reset, pending_destroy; /* asked for while a call uses it */
     struct tauraro_arena *kids;       /* arenas kept alive as long as this one */
@@ -388,7 +699,7 @@ TAURARO_FUNC tauraro_arena_t *tauraro_arena_create(size_t block_size)
     a->nblocks = 1;
     a->level = 0;
     a->escape_to = INT32_MAX;
-    a->strict = a->given = a->pending_reset = a->pending_destroy = false;
+    a->strict = a->given = a->pending_reset = a->pending_destroy = a->pending_destroy_now = false;
     a->kids = a->next_kid = NULL;
     a->nheld = a->heldcap = 0;
     a->held = NULL;
@@ -435,6 +746,9 @@ TAURARO_FUNC void *tauraro_arena_alloc_slow(tauraro_arena_t *a, size_t size, siz
 /* Fast path: a pointer bump, 8-byte aligned. */
 TAURARO_INLINE void *tauraro_arena_alloc(tauraro_arena_t *a, size_t size)
 {
+#ifdef TAURARO_MEMORY_DEBUG
+    return tauraro_dbg_arena_block(a->id, size, 8);
+#endif
     /* cur and end are multiples of 8, so size <= avail implies that the
      * rounded size fits too (and cannot overflow) */
     if (TAURARO_LIKELY(size <= (size_t)(a->end - a->cur))) {
@@ -449,6 +763,10 @@ TAURARO_INLINE void *tauraro_arena_alloc(tauraro_arena_t *a, size_t size)
 /* align: a power of two (values below 8 mean 8). */
 TAURARO_FUNC void *tauraro_arena_alloc_aligned(tauraro_arena_t *a, size_t size, size_t align)
 {
+#ifdef TAURARO_MEMORY_DEBUG
+    if ((align & (align - 1)) == 0)
+        return tauraro_dbg_arena_block(a->id, size, align);
+#endif
     if (align < 8)
         align = 8;
     if ((align & (align - 1)) != 0)
@@ -471,6 +789,9 @@ TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a);
  * (and the arenas kept alive with it). */
 TAURARO_FUNC void tauraro_arena_reset(tauraro_arena_t *a)
 {
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_arena_end(a->id, a->pending_destroy_now ? TAURARO_DBG_DESTROYED : TAURARO_DBG_RESET);
+#endif
     while (a->kids != NULL) {
         tauraro_arena_t *k = a->kids;
         a->kids = k->next_kid;
@@ -506,6 +827,7 @@ TAURARO_FUNC void tauraro_arena_destroy(tauraro_arena_t *a)
 {
     if (a == NULL)
         return;
+    a->pending_destroy_now = true;
     tauraro_arena_reset(a);
     tauraro_stats.arena_count--;
     tauraro_stats.arena_bytes -= (int64_t)a->first_size;
@@ -592,6 +914,9 @@ TAURARO_INLINE void *tauraro_obj_new(size_t size, uint16_t tag)
     h->strategy = TAURARO_ARENA;
     h->flags = 0;
     h->tag = tag;
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_arena_object(h, tag);
+#endif
     return h;
 }
 

@@ -384,9 +384,44 @@ typedef struct tauraro_buffer {
     int64_t align;            /* allocate_aligned's alignment; 0: data follows the header */
 } tauraro_buffer_t;
 
+/* --memory-debug: guard bytes after a Buffer's data catch writes past its
+ * end that did not go through b[i] (which is always checked). */
+#ifdef TAURARO_MEMORY_DEBUG
+#define TAURARO_BUFFER_GUARD ((size_t)16)
+#else
+#define TAURARO_BUFFER_GUARD ((size_t)0)
+#endif
+
+TAURARO_INLINE void tauraro_buffer_guard_set_(tauraro_buffer_t *b)
+{
+#ifdef TAURARO_MEMORY_DEBUG
+    memset(b->data + b->len, 0xAB, TAURARO_BUFFER_GUARD);
+#else
+    (void)b;
+#endif
+}
+
+/* The guard bytes are intact (always true without --memory-debug). */
+TAURARO_FUNC bool tauraro_buffer_guard_ok(const tauraro_buffer_t *b)
+{
+#ifdef TAURARO_MEMORY_DEBUG
+    for (size_t i = 0; i < TAURARO_BUFFER_GUARD; i++)
+        if (b->data[b->len + (int64_t)i] != 0xAB)
+            return false;
+#else
+    (void)b;
+#endif
+    return true;
+}
+
 TAURARO_FUNC void tauraro_buffer_dtor(void *obj)
 {
     tauraro_buffer_t *b = (tauraro_buffer_t *)obj;
+#ifdef TAURARO_MEMORY_DEBUG
+    if (!tauraro_buffer_guard_ok(b))
+        tauraro_dbg_fail_("buffer overrun (the bytes after its end were overwritten) found when releasing it",
+                          tauraro_dbg_find(b));
+#endif
     if (b->align != 0 && b->hdr.strategy != TAURARO_ARENA) {
         if (b->hdr.strategy == TAURARO_AUTO)
             tauraro_stats.auto_bytes -= (int64_t)tauraro_heap_size(b->data);
@@ -406,12 +441,13 @@ TAURARO_FUNC tauraro_buffer_t *tauraro_allocate(int64_t n)
     }
     if ((uint64_t)n > (uint64_t)(SIZE_MAX / 2))
         tauraro_out_of_memory();
-    tauraro_buffer_t *b =
-        (tauraro_buffer_t *)tauraro_obj_new(sizeof(tauraro_buffer_t) + (size_t)n, TAURARO_TAG_BUFFER);
+    tauraro_buffer_t *b = (tauraro_buffer_t *)tauraro_obj_new(
+        sizeof(tauraro_buffer_t) + (size_t)n + TAURARO_BUFFER_GUARD, TAURARO_TAG_BUFFER);
     b->len = n;
     b->data = (uint8_t *)(b + 1);
     b->align = 0;
     memset(b->data, 0, (size_t)n);
+    tauraro_buffer_guard_set_(b);
     return b;
 }
 
@@ -432,11 +468,12 @@ TAURARO_FUNC tauraro_buffer_t *tauraro_allocate_aligned(int64_t n, int64_t align
     tauraro_buffer_t *b = (tauraro_buffer_t *)tauraro_obj_new(sizeof(tauraro_buffer_t), TAURARO_TAG_BUFFER);
     b->len = n;
     b->align = align;
+    size_t bytes = (size_t)n + TAURARO_BUFFER_GUARD;
     if (b->hdr.strategy == TAURARO_ARENA) {
-        b->data = (uint8_t *)tauraro_arena_alloc_aligned(tauraro_arena_of(b), (size_t)n ? (size_t)n : 1,
+        b->data = (uint8_t *)tauraro_arena_alloc_aligned(tauraro_arena_of(b), bytes ? bytes : 1,
                                                          (size_t)align);
     } else {
-        b->data = (uint8_t *)tauraro_alloc_aligned((size_t)n, (size_t)align);
+        b->data = (uint8_t *)tauraro_alloc_aligned(bytes, (size_t)align);
         int64_t bytes = (int64_t)tauraro_heap_size(b->data);
         if (b->hdr.strategy == TAURARO_AUTO)
             tauraro_stats.auto_bytes += bytes;
@@ -444,6 +481,7 @@ TAURARO_FUNC tauraro_buffer_t *tauraro_allocate_aligned(int64_t n, int64_t align
             tauraro_stats.manual_bytes += bytes;
     }
     memset(b->data, 0, (size_t)n);
+    tauraro_buffer_guard_set_(b);
     return b;
 }
 
@@ -568,6 +606,17 @@ TAURARO_FUNC tauraro_dict_str_int_t *tauraro_memory_stats(void)
         tauraro_dict_str_int_set(d, k, vals[i]);
         tauraro_str_decref(k);
     }
+#ifdef TAURARO_MEMORY_DEBUG
+    /* --memory-debug also counts allocations and the peak of live bytes */
+    static const char *const dkeys[] = {"peak_bytes", "auto_allocs", "manual_allocs", "arena_allocs"};
+    int64_t dvals[] = {tauraro_dbg.peak, tauraro_dbg.allocs[TAURARO_AUTO], tauraro_dbg.allocs[TAURARO_MANUAL],
+                       tauraro_dbg.allocs[TAURARO_ARENA]};
+    for (size_t i = 0; i < sizeof dvals / sizeof dvals[0]; i++) {
+        tauraro_str_t *k = tauraro_str_from_cstr(dkeys[i]);
+        tauraro_dict_str_int_set(d, k, dvals[i]);
+        tauraro_str_decref(k);
+    }
+#endif
     return d;
 }
 

@@ -167,6 +167,9 @@ TAURARO_FUNC void *tauraro_move_adopt(tauraro_move_t *m, void *v)
     tauraro_obj_t *h = (tauraro_obj_t *)v;
     int64_t bytes = (int64_t)tauraro_heap_size(h);
     h->strategy = TAURARO_AUTO;
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_set_strategy(h, TAURARO_AUTO);
+#endif
     tauraro_stats.manual_objects--;
     tauraro_stats.manual_bytes -= bytes;
     tauraro_stats.auto_objects++;
@@ -234,6 +237,9 @@ TAURARO_FUNC void tauraro_obj_make_manual(void *obj)
         return;
     int64_t bytes = (int64_t)tauraro_heap_size(h);
     h->strategy = TAURARO_MANUAL;
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_set_strategy(h, TAURARO_MANUAL);
+#endif
     tauraro_stats.auto_objects--;
     tauraro_stats.auto_bytes -= bytes;
     tauraro_stats.manual_objects++;

@@ -60,6 +60,9 @@ TAURARO_FUNC void tauraro_main_init(int argc, char **argv, const char *src_path)
     tauraro_argc = argc;
     tauraro_argv = argv;
     tauraro_src_path = src_path;
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_file = src_path;
+#endif
     /* like CPython: line-buffered on a terminal, block-buffered otherwise */
     if (isatty(STDOUT_FILENO))
         setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
@@ -84,6 +87,10 @@ TAURARO_FUNC int tauraro_main_exit(void)
     }
     tauraro_tb_free();
     tauraro_memory_shutdown();
+#ifdef TAURARO_MEMORY_DEBUG
+    if (tauraro_dbg_exit() && status == 0)
+        status = TAURARO_DBG_STATUS;
+#endif
     return status;
 }
 

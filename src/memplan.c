@@ -14,7 +14,11 @@
  *    container reached from a parameter (which outlives the arena), is an
  *    error;
  *  - Program.has_manual / has_arena: whether the emitted code needs the
- *    allocation-mode switches and the run-time escape checks at all.
+ *    allocation-mode switches and the run-time escape checks at all;
+ *  - in manual functions, the misuse of what the program names that is
+ *    certain at compile time (a variable freed twice or used after free on
+ *    every path: errors) and manual objects that are never freed on some
+ *    path (warnings). See "Lifetimes of manual objects" below.
  */
 #include "compiler.h"
 
@@ -230,6 +234,326 @@ static void plan_block(Plan *P, PtrVec *body)
     }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Lifetimes of manual objects                                          */
+
+/* A forward walk over the body of a manual function, following each local
+ * variable that holds a manual object the function made (a manual
+ * allocation site). The state of such a variable on the current path: */
+typedef enum { VS_UNKNOWN, VS_ALLOC, VS_FREED, VS_MAYBE } VarState;
+
+#define FLOW_VARS 32
+
+typedef struct Flow {
+    int n;
+    struct FlowVar {
+        Symbol *sym;
+        VarState st;
+        int line;      /* where the object was made */
+        int freed;     /* where it was freed */
+        SrcPos at;     /* the allocation, for the warnings */
+    } v[FLOW_VARS];
+    bool dead;         /* the path ended (return, raise, break, continue) */
+} Flow;
+
+typedef struct Life {
+    Plan *P;
+    Flow *brk;         /* the innermost loop's state at its breaks */
+    PtrVec reported;   /* Symbol*: warned about already */
+} Life;
+
+static struct FlowVar *flow_var(Flow *f, Symbol *s)
+{
+    for (int i = 0; i < f->n; i++)
+        if (f->v[i].sym == s)
+            return &f->v[i];
+    return NULL;
+}
+
+static void flow_merge(Flow *into, const Flow *other)
+{
+    if (other->dead)
+        return;
+    if (into->dead) {
+        *into = *other;
+        return;
+    }
+    for (int i = 0; i < into->n; i++) {
+        struct FlowVar *a = &into->v[i];
+        const struct FlowVar *b = NULL;
+        for (int j = 0; j < other->n; j++)
+            if (other->v[j].sym == a->sym)
+                b = &other->v[j];
+        if (!b || b->st == VS_UNKNOWN || a->st == VS_UNKNOWN) {
+            a->st = VS_UNKNOWN;
+        } else if (a->st != b->st || a->line != b->line) {
+            if (a->st == VS_FREED && b->st == VS_FREED)
+                a->st = VS_FREED; /* freed on both paths (lines may differ) */
+            else
+                a->st = VS_MAYBE;
+        }
+    }
+}
+
+/* Forget v: the program handed it on (returned, stored, moved, aliased). */
+static void flow_forget(Flow *f, Symbol *s)
+{
+    struct FlowVar *v = flow_var(f, s);
+    if (v)
+        v->st = VS_UNKNOWN;
+}
+
+static bool reported(Life *L, Symbol *s)
+{
+    for (int i = 0; i < L->reported.n; i++)
+        if (L->reported.items[i] == s)
+            return true;
+    vec_push(&L->P->c->arena, &L->reported, s);
+    return false;
+}
+
+/* The path ends: what it still holds is never freed. */
+static void flow_end(Life *L, Flow *f)
+{
+    if (f->dead)
+        return;
+    for (int i = 0; i < f->n; i++) {
+        struct FlowVar *v = &f->v[i];
+        if ((v->st == VS_ALLOC || v->st == VS_MAYBE) && !reported(L, v->sym))
+            diag_warning(L->P->c, v->at,
+                         v->st == VS_ALLOC ? "the manual object assigned to '%s' at line %d is never freed"
+                                           : "the manual object assigned to '%s' at line %d is not freed "
+                                             "on every path",
+                         v->sym->name, v->line);
+    }
+    f->dead = true;
+}
+
+static bool is_call_to(Expr *e, int builtin)
+{
+    return e && e->kind == E_CALL && e->call == CALL_BUILTIN && e->builtin == builtin;
+}
+
+/* Reads in e: a variable freed on every path is an error. A tracked
+ * variable that e hands on (an argument stored by a method, moved into an
+ * owned() parameter, or anything but a plain read) is forgotten. */
+static void flow_uses(Life *L, Flow *f, Expr *e, bool hand_on)
+{
+    if (!e || f->dead)
+        return;
+    switch (e->kind) {
+    case E_NAME: {
+        struct FlowVar *v = e->sym ? flow_var(f, e->sym) : NULL;
+        if (!v)
+            return;
+        if (v->st == VS_FREED) {
+            diag_error(L->P->c, e->pos, "'%s' is used after it was freed at line %d", e->v.name, v->freed);
+            v->st = VS_UNKNOWN; /* one report per free */
+        } else if (hand_on) {
+            v->st = VS_UNKNOWN;
+        }
+        return;
+    }
+    case E_CALL: {
+        flow_uses(L, f, e->lhs, false);
+        for (int i = 0; i < e->args.n; i++) {
+            Expr *a = ((Arg *)e->args.items[i])->value;
+            /* user functions borrow their arguments, except owned() ones;
+             * builtin methods may keep them (append, ...) */
+            bool keeps = e->call == CALL_BMETHOD || e->call == CALL_CTOR;
+            if ((e->call == CALL_FUNC || e->call == CALL_METHOD || e->call == CALL_SUPER) && e->fn &&
+                e->bound) {
+                for (int j = 0; j < e->nbound; j++)
+                    if (e->bound[j] && e->bound[j]->value == a) {
+                        int k = j + (e->call == CALL_FUNC ? 0 : 1);
+                        keeps = k < e->fn->nparams && e->fn->params[k]->own == OWN_OWNED;
+                    }
+            }
+            flow_uses(L, f, a, keeps);
+        }
+        return;
+    }
+    case E_FSTR:
+        for (int i = 0; i < e->items.n; i++)
+            flow_uses(L, f, ((FStrItem *)e->items.items[i])->expr, false);
+        return;
+    case E_LIST: case E_TUPLE: case E_DICT:
+        for (int i = 0; i < e->items.n; i++)
+            flow_uses(L, f, e->items.items[i], true);
+        for (int i = 0; i < e->values.n; i++)
+            flow_uses(L, f, e->values.items[i], true);
+        return;
+    case E_LISTCOMP: case E_DICTCOMP:
+        flow_uses(L, f, e->lhs, true);
+        flow_uses(L, f, e->rhs, true);
+        for (int i = 0; i < e->comps.n; i++) {
+            Comprehension *cp = e->comps.items[i];
+            flow_uses(L, f, cp->iter, false);
+            for (int j = 0; j < cp->conds.n; j++)
+                flow_uses(L, f, cp->conds.items[j], false);
+        }
+        return;
+    case E_IFEXP:
+        flow_uses(L, f, e->cond, false);
+        flow_uses(L, f, e->lhs, hand_on);
+        flow_uses(L, f, e->rhs, hand_on);
+        return;
+    default:
+        flow_uses(L, f, e->lhs, false);
+        flow_uses(L, f, e->rhs, false);
+        flow_uses(L, f, e->cond, false);
+        flow_uses(L, f, e->lo, false);
+        flow_uses(L, f, e->hi, false);
+        flow_uses(L, f, e->step, false);
+        for (int i = 0; i < e->items.n; i++)
+            flow_uses(L, f, e->items.items[i], false);
+        return;
+    }
+}
+
+static void flow_block(Life *L, Flow *f, PtrVec *body);
+
+static void flow_stmt(Life *L, Flow *f, Stmt *s)
+{
+    if (f->dead)
+        return;
+    switch (s->kind) {
+    case S_EXPR:
+        if (is_call_to(s->expr, BI_FREE)) {
+            Expr *x = ((Arg *)s->expr->args.items[0])->value;
+            struct FlowVar *v = x->sym ? flow_var(f, x->sym) : NULL;
+            if (v && v->st == VS_FREED)
+                diag_error(L->P->c, x->pos, "'%s' is freed twice: it was already freed at line %d",
+                           x->v.name, v->freed);
+            if (v) {
+                v->st = VS_FREED;
+                v->freed = s->pos.line;
+            }
+            return;
+        }
+        flow_uses(L, f, s->expr, false);
+        return;
+    case S_ASSIGN:
+    case S_ANNASSIGN: {
+        Expr *value = s->expr;
+        Expr *t = s->kind == S_ASSIGN ? (s->targets.n == 1 ? s->targets.items[0] : NULL) : s->target;
+        if (!value)
+            return;
+        /* a value stored anywhere but a plain local is handed on */
+        bool plain = t && t->kind == E_NAME;
+        flow_uses(L, f, value, !plain || value->kind == E_NAME);
+        if (s->kind == S_ASSIGN)
+            for (int i = 0; i < s->targets.n; i++) {
+                Expr *ti = s->targets.items[i];
+                if (ti->kind != E_NAME)
+                    flow_uses(L, f, ti, false);
+            }
+        if (!t || t->kind != E_NAME || !t->sym)
+            return;
+        struct FlowVar *v = flow_var(f, t->sym);
+        if (value->alloc == MEM_MANUAL) {
+            if (v && v->st == VS_ALLOC && !reported(L, t->sym))
+                diag_warning(L->P->c, v->at, "the manual object assigned to '%s' at line %d is never freed",
+                             t->sym->name, v->line);
+            if (!v && f->n < FLOW_VARS)
+                v = &f->v[f->n++];
+            if (v)
+                *v = (struct FlowVar){t->sym, VS_ALLOC, s->pos.line, 0, value->pos};
+        } else if (v) {
+            v->st = VS_UNKNOWN;
+        }
+        return;
+    }
+    case S_AUGASSIGN:
+        flow_uses(L, f, s->expr, false);
+        flow_uses(L, f, s->target, false);
+        if (s->target->kind == E_NAME && s->target->sym)
+            flow_forget(f, s->target->sym);
+        return;
+    case S_RETURN:
+        flow_uses(L, f, s->expr, true);
+        flow_end(L, f);
+        return;
+    case S_RAISE:
+        flow_uses(L, f, s->expr, true);
+        f->dead = true; /* what an exception leaves behind is not followed */
+        return;
+    case S_BREAK:
+        if (L->brk)
+            flow_merge(L->brk, f);
+        f->dead = true;
+        return;
+    case S_CONTINUE:
+        f->dead = true;
+        return;
+    case S_IF: {
+        flow_uses(L, f, s->expr, false);
+        Flow other = *f;
+        flow_block(L, f, &s->body);
+        flow_block(L, &other, &s->orelse);
+        flow_merge(f, &other);
+        return;
+    }
+    case S_WHILE:
+    case S_FOR: {
+        flow_uses(L, f, s->expr, false);
+        if (s->kind == S_FOR && s->target && s->target->kind == E_NAME && s->target->sym)
+            flow_forget(f, s->target->sym);
+        Flow entry = *f, body = *f, brk = {0};
+        brk.dead = true;
+        Flow *saved = L->brk;
+        L->brk = &brk;
+        flow_block(L, &body, &s->body);
+        L->brk = saved;
+        /* the body may run any number of times: what it changed is only
+         * "maybe" after the loop */
+        flow_merge(&entry, &body);
+        flow_block(L, &entry, &s->orelse);
+        flow_merge(&entry, &brk);
+        *f = entry;
+        return;
+    }
+    case S_TRY:
+        /* exceptions make the paths hard to follow: stop following */
+        for (int i = 0; i < f->n; i++)
+            f->v[i].st = VS_UNKNOWN;
+        return;
+    case S_DEL:
+        for (int i = 0; i < s->targets.n; i++) {
+            Expr *t = s->targets.items[i];
+            if (t->kind == E_NAME && t->sym)
+                flow_forget(f, t->sym);
+            else
+                flow_uses(L, f, t, false);
+        }
+        return;
+    case S_ASSERT:
+        flow_uses(L, f, s->expr, false);
+        flow_uses(L, f, s->target, false);
+        return;
+    default:
+        return;
+    }
+}
+
+static void flow_block(Life *L, Flow *f, PtrVec *body)
+{
+    for (int i = 0; i < body->n && !f->dead; i++) {
+        Stmt *s = body->items[i];
+        if (s->kind != S_DEF && s->kind != S_CLASS)
+            flow_stmt(L, f, s);
+    }
+}
+
+static void check_lifetimes(Plan *P, Func *fn)
+{
+    Life L = {P, NULL, {0}};
+    Flow f = {0};
+    flow_block(&L, &f, &fn->def->body);
+    flow_end(&L, &f);
+}
+
 void mem_plan(Compiler *c, Program *p)
 {
     MemStrategy def = (MemStrategy)c->opts.memory_strategy;
@@ -247,5 +571,7 @@ void mem_plan(Compiler *c, Program *p)
         P.fn = p->funcs.items[i];
         if (P.fn->def)
             plan_block(&P, &P.fn->def->body);
+        if (P.fn->def && P.fn->strategy == MEM_MANUAL)
+            check_lifetimes(&P, P.fn);
     }
 }

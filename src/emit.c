@@ -2518,6 +2518,10 @@ static CVal emit_expr(Emit *E, Expr *e)
     CVal v = emit_expr_(E, e);
     if (e->alloc == MEM_MANUAL && v.owned)
         line(E, "tauraro_obj_make_manual(%s);", v.code);
+    /* --memory-debug: an object read out of another one must be alive */
+    if (E->c->opts.memory_debug && (e->kind == E_INDEX || e->kind == E_ATTR) && e->type &&
+        is_ref(e->type) && e->type->kind != T_TUPLE && strcmp(v.code, "NULL") != 0)
+        line(E, "TAURARO_DBG_USE(%s);", v.code);
     return v;
 }
 

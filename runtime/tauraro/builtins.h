@@ -114,8 +114,14 @@ TAURARO_FUNC void tauraro_str_iadd(tauraro_str_t **ps, tauraro_str_t *t)
         if (have < need) {
             size_t want = need + need / 2; /* room for the next appends */
             tauraro_stats.auto_bytes -= (int64_t)have;
+#ifdef TAURARO_MEMORY_DEBUG
+            void *old = s;
+#endif
             s = (tauraro_str_t *)tauraro_realloc(s, want);
             tauraro_stats.auto_bytes += (int64_t)tauraro_heap_size(s);
+#ifdef TAURARO_MEMORY_DEBUG
+            tauraro_dbg_moved(old, s, want); /* the record follows the string */
+#endif
         }
         char *d = tauraro_str_wdata(s);
         memcpy(d + s->len, t->data, (size_t)t->len);

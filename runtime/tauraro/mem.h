@@ -186,7 +186,13 @@ typedef struct tauraro_dbg_rec {
     uint8_t strategy, state;
     uint16_t tag;
     bool raw;
+    bool gone;             /* its memory went back to the C library */
 } tauraro_dbg_rec_t;
+
+/* Freed memory stays poisoned in quarantine up to this many bytes; past
+ * that, the oldest goes back to the C library (a use of it can no longer be
+ * caught). */
+#define TAURARO_DBG_QUARANTINE ((size_t)64 << 20)
 
 TAURARO_DATA int tauraro_dbg_line;
 TAURARO_DATA const char *tauraro_dbg_file = "?";
@@ -197,6 +203,8 @@ TAURARO_DATA struct {
     size_t icap;
     int64_t cur, peak;      /* bytes of live objects and arena memory */
     int64_t allocs[3];      /* allocations by strategy: AUTO, MANUAL, ARENA */
+    size_t *quarantine;     /* record numbers of dead memory, oldest first (a ring) */
+    size_t qhead, qlen, qcap, qbytes;
 } tauraro_dbg;
 
 TAURARO_INLINE size_t tauraro_dbg_slot_(const void *p, size_t cap)
@@ -216,8 +224,8 @@ TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_find(const void *p)
         size_t k = tauraro_dbg.index[i];
         if (k == 0)
             return NULL;
-        if (tauraro_dbg.recs[k - 1].obj == p)
-            return &tauraro_dbg.recs[k - 1];
+        if (tauraro_dbg.recs[k - 1].obj == p && !tauraro_dbg.recs[k - 1].gone)
+            return &tauraro_dbg.recs[k - 1]; /* (a gone record's address may be reused) */
     }
 }
 
@@ -255,6 +263,7 @@ TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_add(void *p, size_t size, uint8_t st
     r->state = TAURARO_DBG_LIVE;
     r->tag = tag;
     r->raw = raw;
+    r->gone = false;
     size_t i = tauraro_dbg_slot_(p, tauraro_dbg.icap);
     while (tauraro_dbg.index[i] != 0)
         i = (i + 1) & (tauraro_dbg.icap - 1);
@@ -310,11 +319,42 @@ TAURARO_INLINE void tauraro_dbg_alloc(void *obj, size_t size, uint8_t strategy, 
 
 /* The object dies (freed by its count or by free()): it keeps its header,
  * marked dead, its body is poisoned, its memory is kept until exit. */
+/* Dead memory joins the quarantine; the oldest leaves it past the budget. */
+TAURARO_FUNC void tauraro_dbg_quarantine_(tauraro_dbg_rec_t *r)
+{
+    if (tauraro_dbg.qlen == tauraro_dbg.qcap) {
+        size_t cap = tauraro_dbg.qcap ? tauraro_dbg.qcap * 2 : 1024;
+        size_t *q = (size_t *)malloc(cap * sizeof(size_t));
+        if (q == NULL)
+            tauraro_out_of_memory();
+        for (size_t i = 0; i < tauraro_dbg.qlen; i++)
+            q[i] = tauraro_dbg.quarantine[(tauraro_dbg.qhead + i) % tauraro_dbg.qcap];
+        free(tauraro_dbg.quarantine);
+        tauraro_dbg.quarantine = q;
+        tauraro_dbg.qcap = cap;
+        tauraro_dbg.qhead = 0;
+    }
+    tauraro_dbg.quarantine[(tauraro_dbg.qhead + tauraro_dbg.qlen++) % tauraro_dbg.qcap] =
+        (size_t)(r - tauraro_dbg.recs);
+    tauraro_dbg.qbytes += r->size;
+    while (tauraro_dbg.qbytes > TAURARO_DBG_QUARANTINE && tauraro_dbg.qlen > 1) {
+        tauraro_dbg_rec_t *old = &tauraro_dbg.recs[tauraro_dbg.quarantine[tauraro_dbg.qhead]];
+        tauraro_dbg.qhead = (tauraro_dbg.qhead + 1) % tauraro_dbg.qcap;
+        tauraro_dbg.qlen--;
+        tauraro_dbg.qbytes -= old->size;
+        if (!old->gone) {
+            free(old->obj);
+            old->gone = true;
+        }
+    }
+}
+
 TAURARO_FUNC void tauraro_dbg_kill_(tauraro_dbg_rec_t *r, uint8_t state)
 {
     r->state = state;
     r->end_line = tauraro_dbg_line;
     tauraro_dbg.cur -= (int64_t)r->size;
+    tauraro_dbg_quarantine_(r);
     if (r->raw) {
         memset(r->obj, 0xDB, r->size);
         return;
@@ -357,6 +397,29 @@ TAURARO_FUNC void *tauraro_dbg_arena_block(uint32_t arena, size_t size, size_t a
         tauraro_out_of_memory();
     tauraro_dbg_add(p, size, TAURARO_ARENA, TAURARO_TAG_RAW, true, arena);
     return p;
+}
+
+/* realloc moved a live object (a str growing in place): the record
+ * follows it. */
+TAURARO_FUNC void tauraro_dbg_moved(void *old, void *obj, size_t size)
+{
+    tauraro_dbg_rec_t *r = tauraro_dbg_find(old);
+    if (r == NULL)
+        return;
+    if (old == obj) {
+        tauraro_dbg.cur += (int64_t)size - (int64_t)r->size;
+        r->size = size;
+        return;
+    }
+    tauraro_dbg_rec_t copy = *r;
+    r->gone = true; /* the old block is realloc's now; the record is kept dead */
+    r->state = TAURARO_DBG_FREED;
+    r->end_line = tauraro_dbg_line;
+    r->line = -1;   /* never reported: a move, not a free */
+    tauraro_dbg.cur -= (int64_t)copy.size;
+    tauraro_dbg_rec_t *n = tauraro_dbg_add(obj, size, copy.strategy, copy.tag, false, 0);
+    n->line = copy.line;
+    tauraro_dbg.allocs[copy.strategy]--; /* not a new allocation */
 }
 
 /* A counted object became manual (a manual function named it) or back. */
@@ -443,9 +506,11 @@ TAURARO_FUNC bool tauraro_dbg_exit(void)
                 nleaks == 1 ? "" : "s", (long long)leaked_bytes);
     free(done);
     for (size_t i = 0; i < tauraro_dbg.len; i++) /* every record is its own block */
-        free(tauraro_dbg.recs[i].obj);
+        if (!tauraro_dbg.recs[i].gone)
+            free(tauraro_dbg.recs[i].obj);
     free(tauraro_dbg.recs);
     free(tauraro_dbg.index);
+    free(tauraro_dbg.quarantine);
     memset(&tauraro_dbg, 0, sizeof tauraro_dbg);
     return nleaks > 0;
 }

@@ -547,7 +547,7 @@ static CVal to_str(Emit *E, CVal v, Type *t, bool repr)
     case T_FLOAT: return to_temp(E, prim(E, T_STR), fmt(E, "tauraro_str_from_float(%s)", v.code), true);
     case T_BOOL: return borrowed(fmt(E, "tauraro_str_from_bool(%s)", v.code));
     case T_NONE: return borrowed("tauraro_str_none()");
-    case T_LIST: case T_DICT: case T_TUPLE:
+    case T_LIST: case T_DICT: case T_TUPLE: case T_BUFFER:
         return to_temp(E, prim(E, T_STR), fmt(E, "%s(%s)", op_fn(E, t, "str"), v.code), true);
     case T_CLASS: {
         /* __str__ / __repr__ are user code: they may raise */
@@ -1714,7 +1714,11 @@ static void foreach_value(Emit *E, CVal v, Type *t, ForEach *fe)
     } else if (t->kind == T_LIST) {
         Temp *h = hold(E, fe, v, t);
         Temp *i = new_temp(E, it);
-        line(E, "for (%s = 0; %s < %s->len; %s++) {", i->name, i->name, h->name, i->name);
+        if (E->c->opts.memory_debug) /* the list must stay alive while the loop runs */
+            line(E, "for (%s = 0; tauraro_dbg_alive(%s, %d) && %s < %s->len; %s++) {", i->name, h->name,
+                 E->cur_pos.line, i->name, h->name, i->name);
+        else
+            line(E, "for (%s = 0; %s < %s->len; %s++) {", i->name, i->name, h->name, i->name);
         E->indent++;
         fe->elem = borrowed(fmt(E, "%s->items[%s]", h->name, i->name));
         fe->etype = t->elem;
@@ -2908,9 +2912,11 @@ static void emit_while(Emit *E, Stmt *st)
     const char *c = emit_cond(E, st->expr);
     const char *pre = capture_end(E, &cap);
     E->indent--;
-    if (*pre) {
+    if (*pre || E->c->opts.memory_debug) {
         /* the condition needs statements: evaluate it at the top */
         line(E, "for (;;) {");
+        if (E->c->opts.memory_debug) /* reports name the condition's line */
+            line(E, "    tauraro_dbg_line = %d;", st->pos.line);
         sb_puts(E->body, pre);
         line(E, "    if (!(%s))", c);
         line(E, "        break;");
@@ -3705,6 +3711,8 @@ static void class_defs(Emit *E, ClassInfo *c, StrBuf *out)
         Func *m = find_method_e(c, k ? "__lt__" : "__eq__");
         sb_printf(out, "TAURARO_INLINE_U bool tauraro_%s_%s(%s, %s)\n{\n    ", P, k ? "lt" : "eq",
                   typed(E, T, "a"), typed(E, T, "b"));
+        if (E->c->opts.memory_debug) /* what containers compare must be alive */
+            sb_puts(out, "TAURARO_DBG_USE(a);\n    TAURARO_DBG_USE(b);\n    ");
         if (m && m->nparams == 2) {
             if (owned_param(E, m, 1)) /* the method's parameter takes a reference */
                 sb_puts(out, "tauraro_incref(b);\n    ");

@@ -261,7 +261,16 @@ typedef struct Life {
     Plan *P;
     Flow *brk;         /* the innermost loop's state at its breaks */
     PtrVec reported;   /* Symbol*: warned about already */
+    PtrVec freed;      /* Symbol*: variables some free() in the body names */
 } Life;
+
+static bool in_vec(PtrVec *v, void *x)
+{
+    for (int i = 0; i < v->n; i++)
+        if (v->items[i] == x)
+            return true;
+    return false;
+}
 
 static struct FlowVar *flow_var(Flow *f, Symbol *s)
 {
@@ -320,11 +329,12 @@ static void flow_end(Life *L, Flow *f)
         return;
     for (int i = 0; i < f->n; i++) {
         struct FlowVar *v = &f->v[i];
+        /* a path that leaves without freeing what another path frees */
+        bool some = v->st == VS_MAYBE || in_vec(&L->freed, v->sym);
         if ((v->st == VS_ALLOC || v->st == VS_MAYBE) && !reported(L, v->sym))
             diag_warning(L->P->c, v->at,
-                         v->st == VS_ALLOC ? "the manual object assigned to '%s' at line %d is never freed"
-                                           : "the manual object assigned to '%s' at line %d is not freed "
-                                             "on every path",
+                         some ? "the manual object assigned to '%s' at line %d is not freed on every path"
+                              : "the manual object assigned to '%s' at line %d is never freed",
                          v->sym->name, v->line);
     }
     f->dead = true;
@@ -546,9 +556,30 @@ static void flow_block(Life *L, Flow *f, PtrVec *body)
     }
 }
 
+/* The variables that some free() of the body names. */
+static void collect_frees(Plan *P, PtrVec *out, PtrVec *body)
+{
+    for (int i = 0; i < body->n; i++) {
+        Stmt *s = body->items[i];
+        if (s->kind == S_DEF || s->kind == S_CLASS)
+            continue;
+        if (s->kind == S_EXPR && is_call_to(s->expr, BI_FREE)) {
+            Expr *x = ((Arg *)s->expr->args.items[0])->value;
+            if (x->sym && !in_vec(out, x->sym))
+                vec_push(&P->c->arena, out, x->sym);
+        }
+        collect_frees(P, out, &s->body);
+        collect_frees(P, out, &s->orelse);
+        collect_frees(P, out, &s->finalbody);
+        for (int j = 0; j < s->handlers.n; j++)
+            collect_frees(P, out, &((ExceptClause *)s->handlers.items[j])->body);
+    }
+}
+
 static void check_lifetimes(Plan *P, Func *fn)
 {
-    Life L = {P, NULL, {0}};
+    Life L = {P, NULL, {0}, {0}};
+    collect_frees(P, &L.freed, &fn->def->body);
     Flow f = {0};
     flow_block(&L, &f, &fn->def->body);
     flow_end(&L, &f);

@@ -462,7 +462,7 @@ static bool printable(Type *t)
 {
     switch (t->kind) {
     case T_INT: case T_FLOAT: case T_BOOL: case T_STR: case T_NONE: case T_ERROR:
-    case T_CLASS:
+    case T_CLASS: case T_BUFFER:
         return true;
     case T_LIST:
         return printable(t->elem);

@@ -61,10 +61,14 @@ class Arena:
 
 
 def allocate(n):
+    if n < 0:
+        raise ValueError("negative buffer size")
     return Buffer(n)
 
 
 def allocate_aligned(n, align=16):
+    if n < 0:
+        raise ValueError("negative buffer size")
     return Buffer(n)
 
 

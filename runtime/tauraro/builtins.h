@@ -324,6 +324,7 @@ TAURARO_INLINE bool tauraro_class_is_exception(const tauraro_class_t *c)
 /* repr(obj): __repr__, else Python's defaults */
 TAURARO_FUNC tauraro_str_t *tauraro_inst_repr(void *obj)
 {
+    TAURARO_DBG_USE(obj);
     tauraro_inst_t *o = (tauraro_inst_t *)obj;
     for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base)
         if (c->repr != NULL)
@@ -379,6 +380,7 @@ TAURARO_INLINE void tauraro_inst_repr_sb(tauraro_sb_t *sb, void *obj)
 
 TAURARO_INLINE uint64_t tauraro_inst_hash(void *obj)
 {
+    TAURARO_DBG_USE(obj);
     return (uint64_t)(uintptr_t)obj >> 4;
 }
 

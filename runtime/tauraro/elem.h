@@ -106,6 +106,8 @@ TAURARO_INLINE void tauraro_str_held(const tauraro_obj_t *o, tauraro_str_t *s)
 
 TAURARO_INLINE bool tauraro_str_lt(const tauraro_str_t *a, const tauraro_str_t *b)
 {
+    TAURARO_DBG_USE(a);
+    TAURARO_DBG_USE(b);
     return tauraro_str_cmp(a, b) < 0;
 }
 

@@ -583,6 +583,7 @@ TAURARO_FUNC tauraro_str_t *tauraro_list_str_join(tauraro_str_t *sep, tauraro_li
         return &tauraro_str_empty;
     int64_t len = 0, nchars = 0;
     for (int64_t i = 0; i < n; i++) {
+        TAURARO_DBG_USE(l->items[i]);
         if (__builtin_add_overflow(len, l->items[i]->len, &len))
             tauraro_out_of_memory();
         nchars += l->items[i]->nchars;

@@ -62,7 +62,7 @@ typedef struct tauraro_obj {      /* 8 bytes, first member of every heap object 
 enum { TAURARO_AUTO = 0, TAURARO_MANUAL = 1, TAURARO_ARENA = 2, TAURARO_STATIC = 3 };
 enum {
     TAURARO_TAG_RAW = 0, TAURARO_TAG_STR, TAURARO_TAG_EXC, TAURARO_TAG_LIST,
-    TAURARO_TAG_DICT, TAURARO_TAG_TUPLE, TAURARO_TAG_INSTANCE, TAURARO_TAG_BUFFER
+    TAURARO_TAG_DICT, TAURARO_TAG_TUPLE, TAURARO_TAG_INSTANCE, TAURARO_TAG_BUFFER, TAURARO_TAG_ARENA
 };
 
 /* Initializer of the header of a statically allocated object. */
@@ -280,7 +280,8 @@ TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_add(void *p, size_t size, uint8_t st
 TAURARO_FUNC void tauraro_dbg_describe_(char *buf, size_t n, const tauraro_dbg_rec_t *r)
 {
     static const char *const strategies[] = {"counted", "manual", "arena", "static"};
-    static const char *const kinds[] = {"block", "str", "exception", "list", "dict", "tuple", "object", "Buffer"};
+    static const char *const kinds[] = {"block", "str", "exception", "list", "dict", "tuple", "object", "Buffer",
+                                        "Arena"};
     const char *kind = r->tag < sizeof kinds / sizeof kinds[0] ? kinds[r->tag] : "object";
     if ((r->tag == TAURARO_TAG_INSTANCE || r->tag == TAURARO_TAG_EXC) && !r->raw) {
         /* instances start with the header, then their class, whose first
@@ -376,6 +377,17 @@ TAURARO_FUNC __attribute__((noinline)) void tauraro_dbg_dead_use(const void *obj
                        : r->state == TAURARO_DBG_RESET           ? "use after arena reset"
                                                                  : "use after arena destroy";
     tauraro_dbg_fail_(what, r);
+}
+
+/* TAURARO_DBG_USE as an expression, at .tr line `line` (a loop taking its
+ * next element): true, or the report. */
+TAURARO_INLINE bool tauraro_dbg_alive(const void *p, int line)
+{
+    const tauraro_obj_t *h = (const tauraro_obj_t *)p;
+    tauraro_dbg_line = line;
+    if (h != NULL && (h->flags & TAURARO_DBG_DEAD))
+        tauraro_dbg_dead_use(h);
+    return true;
 }
 
 #define TAURARO_DBG_USE(p)                                                                          \

@@ -257,7 +257,7 @@ TAURARO_FUNC tauraro_arena_ref_t *tauraro_create_arena(int64_t size)
         tauraro_raise_msg(&tauraro_cls_ValueError, "arena size must be positive");
         return NULL;
     }
-    tauraro_arena_ref_t *r = (tauraro_arena_ref_t *)tauraro_alloc_rc(sizeof *r, TAURARO_TAG_RAW);
+    tauraro_arena_ref_t *r = (tauraro_arena_ref_t *)tauraro_alloc_rc(sizeof *r, TAURARO_TAG_ARENA);
     r->arena = tauraro_arena_create((size_t)size);
     r->arena->given = true;
     r->arena->strict = true;
@@ -533,7 +533,7 @@ TAURARO_INLINE bool tauraro_buffer_lt(tauraro_buffer_t *a, tauraro_buffer_t *b)
     return c < 0 || (c == 0 && a->len < b->len);
 }
 
-/* repr: bytearray's, e.g. bytearray(b'\x00\x01a') */
+/* repr: like a bytearray subclass named Buffer, e.g. Buffer(b'\x00\x01a') */
 TAURARO_FUNC void tauraro_buffer_repr_sb(tauraro_sb_t *sb, tauraro_buffer_t *b)
 {
     static const char hex[] = "0123456789abcdef";
@@ -541,7 +541,7 @@ TAURARO_FUNC void tauraro_buffer_repr_sb(tauraro_sb_t *sb, tauraro_buffer_t *b)
     char q = '\'';
     if (memchr(b->data, '\'', (size_t)b->len) != NULL && memchr(b->data, '"', (size_t)b->len) == NULL)
         q = '"';
-    tauraro_sb_append(sb, "bytearray(b", 11);
+    tauraro_sb_append(sb, "Buffer(b", 8);
     tauraro_sb_append(sb, &q, 1);
     for (int64_t i = 0; i < b->len; i++) {
         uint8_t c = b->data[i];

@@ -94,6 +94,7 @@ TAURARO_INLINE bool tauraro_move_wanted(const tauraro_move_t *m, const void *v)
     const tauraro_obj_t *h = (const tauraro_obj_t *)v;
     if (h == NULL)
         return false;
+    TAURARO_DBG_USE(h); /* --memory-debug: a result reaching a freed object */
     if (m->adopt)
         return h->strategy == TAURARO_MANUAL;
     return h->strategy == TAURARO_ARENA && tauraro_arena_of(h)->level >= m->level;

@@ -654,6 +654,8 @@ TAURARO_FUNC tauraro_str_t *tauraro_str_slice(tauraro_str_t *s, int64_t lo, int6
 
 TAURARO_INLINE bool tauraro_str_eq(const tauraro_str_t *a, const tauraro_str_t *b)
 {
+    TAURARO_DBG_USE(a); /* --memory-debug: also what containers compare */
+    TAURARO_DBG_USE(b);
     return a == b || (a->len == b->len && memcmp(a->data, b->data, (size_t)a->len) == 0);
 }
 
@@ -747,6 +749,7 @@ TAURARO_FUNC int64_t tauraro_str_ord(const tauraro_str_t *s)
 /* 64-bit FNV-1a of the bytes (dict keys). */
 TAURARO_FUNC uint64_t tauraro_str_hash(const tauraro_str_t *s)
 {
+    TAURARO_DBG_USE(s);
     uint64_t h = 0xcbf29ce484222325u;
     for (int64_t i = 0; i < s->len; i++) {
         h ^= (unsigned char)s->data[i];
@@ -790,6 +793,7 @@ TAURARO_INLINE tauraro_str_t *tauraro_str_none(void)
  * when max_chars >= 0 (CPython's "%.200R"). */
 TAURARO_FUNC void tauraro_str_repr_to(struct tauraro_sb *sb, const tauraro_str_t *s, int64_t max_chars)
 {
+    TAURARO_DBG_USE(s);
     static const char hex[] = "0123456789abcdef";
     bool has_sq = memchr(s->data, '\'', (size_t)s->len) != NULL;
     bool has_dq = memchr(s->data, '"', (size_t)s->len) != NULL;

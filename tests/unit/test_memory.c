@@ -1196,7 +1196,7 @@ static void test_buffer(void **state)
     assert_int_equal(tauraro_buffer_len(empty), 0);
     tauraro_buffer_get(empty, 0);
     check_exc(IndexError, "buffer index out of range");
-    check_repr(buffer, empty, "bytearray(b'')");
+    check_repr(buffer, empty, "Buffer(b'')");
 
     /* aligned */
     tauraro_stats_t before = tauraro_stats;
@@ -1236,20 +1236,20 @@ static void test_buffer(void **state)
 
     /* repr */
     tauraro_buffer_set(x, 2, 255);
-    check_repr(buffer, x, "bytearray(b'\\x00a\\xff')");
+    check_repr(buffer, x, "Buffer(b'\\x00a\\xff')");
     tauraro_buffer_t *w = tauraro_allocate(6);
     const int64_t bytes[] = { '\\', '\t', '\n', '\r', 127, '"' };
     for (int64_t i = 0; i < 6; i++)
         tauraro_buffer_set(w, i, bytes[i]);
-    check_repr(buffer, w, "bytearray(b'\\\\\\t\\n\\r\\x7f\"')");  /* CPython 3.11 */
+    check_repr(buffer, w, "Buffer(b'\\\\\\t\\n\\r\\x7f\"')");  /* CPython 3.11 */
     tauraro_buffer_t *qb = tauraro_allocate(2);
     tauraro_buffer_set(qb, 0, '\'');
     tauraro_buffer_set(qb, 1, 'x');
     /* as CPython: double quotes when the bytes hold ' and no " (and the '
      * is still escaped) */
-    check_repr(buffer, qb, "bytearray(b\"\\'x\")");
+    check_repr(buffer, qb, "Buffer(b\"\\'x\")");
     tauraro_buffer_decref(qb);
-    check_str(tauraro_buffer_str(x), "bytearray(b'\\x00a\\xff')");
+    check_str(tauraro_buffer_str(x), "Buffer(b'\\x00a\\xff')");
 
     tauraro_buffer_decref(w);
     tauraro_buffer_decref(x);

@@ -462,7 +462,11 @@ static void flow_stmt(Life *L, Flow *f, Stmt *s)
         if (!t || t->kind != E_NAME || !t->sym)
             return;
         struct FlowVar *v = flow_var(f, t->sym);
-        if (value->alloc == MEM_MANUAL) {
+        /* what the function names; or an owned(T) result it must free or pass on */
+        bool owned_result = value->kind == E_CALL && value->fn &&
+                            (value->call == CALL_FUNC || value->call == CALL_METHOD) &&
+                            value->fn->ret_own == OWN_OWNED;
+        if (value->alloc == MEM_MANUAL || owned_result) {
             if (v && v->st == VS_ALLOC && !reported(L, t->sym))
                 diag_warning(L->P->c, v->at, "the manual object assigned to '%s' at line %d is never freed",
                              t->sym->name, v->line);
@@ -602,7 +606,7 @@ void mem_plan(Compiler *c, Program *p)
         P.fn = p->funcs.items[i];
         if (P.fn->def)
             plan_block(&P, &P.fn->def->body);
-        if (P.fn->def && P.fn->strategy == MEM_MANUAL)
+        if (P.fn->def)
             check_lifetimes(&P, P.fn);
     }
 }

@@ -232,6 +232,10 @@ static void test_lifetimes(void **state)
     snprintf(src, sizeof src, "def take(b: owned(Buffer)) -> None:\n    free(b)\n"
                               "%s    b = allocate(n)\n    take(b)\n    return n\n", head);
     expect_diags(src, "");
+    /* an owned(T) result must be freed or passed on by the caller, whatever its strategy */
+    snprintf(src, sizeof src, "@manual_memory\ndef mk(n: int) -> owned(Buffer):\n    return allocate(n)\n"
+                              "def user(n: int) -> int:\n    b = mk(n)\n    return len(b)\n");
+    expect_diags(src, "5:9: warning: the manual object assigned to 'b' at line 5 is never freed\n");
     /* a loop may not run: a free inside it is not certain */
     snprintf(src, sizeof src, "%s    b = allocate(n)\n    for i in range(n):\n        free(b)\n"
                               "        break\n    return n\n", head);

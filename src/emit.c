@@ -676,7 +676,7 @@ static const char *method_call_code(Emit *E, ClassInfo *c, Func *m, const char *
     ClassInfo *root = root_class(m->cls, m->name);
     const char *self = fmt(E, "(%s *)%s", root->cname, recv);
     if (virtual_ok && overridden_below(c, m->name))
-        return fmt(E, "((const struct vt_%s *)((tauraro_inst_t *)%s)->cls)->%s(%s%s%s)", c->name,
+        return fmt(E, "((const struct vt_%s *)((tauraro_inst_t *)%s)->cls)->m_%s(%s%s%s)", c->name,
                    recv, m->name, self, *args ? ", " : "", args);
     return fmt(E, "%s(%s%s%s)", m->cname, self, *args ? ", " : "", args);
 }
@@ -3645,7 +3645,7 @@ static void class_decls(Emit *E, ClassInfo *c, StrBuf *structs, StrBuf *protos)
     for (int i = 0; i < slots.n; i++) {
         Func *m = find_method_e(c, slots.items[i]);
         StrBuf sig = {0};
-        sb_printf(&sig, "(*%s)(%s *", m->name, self_class(m)->cname);
+        sb_printf(&sig, "(*m_%s)(%s *", m->name, self_class(m)->cname);
         for (int j = 1; j < m->nparams; j++)
             sb_printf(&sig, ", %s", ctype(E, m->params[j]->type));
         sb_putc(&sig, ')');

@@ -3396,8 +3396,9 @@ static void emit_arena_begin(Emit *E, Func *fn)
 /* The epilogue of a function whose strategy is not automatic: the result
  * moves into the caller's strategy (copied out of the arena, or adopted by
  * counting when a manual function returns what it allocated), then the
- * arena goes and the caller's allocation mode comes back. */
-static void emit_strategy_end(Emit *E, Func *fn, bool arena_fn, bool mode_fn)
+ * arena goes (tauraro_arena_leave gives the caller's allocation mode back
+ * first, so the copy is made in the caller's strategy). */
+static void emit_strategy_end(Emit *E, Func *fn, bool arena_fn)
 {
     bool moves = managed(fn->ret);
     bool adopt = fn->strategy == MEM_MANUAL && fn->ret_own != OWN_OWNED && moves;
@@ -3427,8 +3428,6 @@ static void emit_strategy_end(Emit *E, Func *fn, bool arena_fn, bool mode_fn)
     }
     if (arena_fn)
         line(E, "tauraro_arena_finish(&tr_af);");
-    if (mode_fn)
-        line(E, "tauraro_mode = tr_mode;");
 }
 
 /* Body, locals and epilogue of one function (or of main). */
@@ -3460,11 +3459,6 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
             line(E, "%s(%s);", incref_fn(E, p->type), p->cname);
     }
     bool arena_fn = !is_main && fn->strategy == MEM_ARENA;
-    bool mode_fn = !is_main && !arena_fn && E->p->has_manual;
-    if (mode_fn) { /* allocations of this body are counted, not the caller's manual ones */
-        line(E, "if (tr_mode == TAURARO_MANUAL)");
-        line(E, "    tauraro_mode = TAURARO_AUTO;");
-    }
     if (!is_main) {
         /* CPython's recursion limit, before the C stack runs out */
         line(E, "if (TAURARO_UNLIKELY(++tauraro_depth > TAURARO_MAX_DEPTH)) {");
@@ -3490,8 +3484,6 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
             decl(out, "tauraro_arena_frame_t", "tr_af", "{0}");
         if (E->c->opts.memory_debug) /* the caller's line comes back on return */
             decl(out, "int", "tr_dbg_line", "tauraro_dbg_line");
-        if (mode_fn)
-            decl(out, "uint8_t", "tr_mode", "tauraro_mode");
     }
     for (int i = 0; i < fn->locals.n; i++) {
         Symbol *s = fn->locals.items[i];
@@ -3567,7 +3559,7 @@ static void emit_function(Emit *E, Func *fn, StrBuf *out)
         }
         line(E, "return tauraro_main_exit();");
     } else {
-        emit_strategy_end(E, fn, arena_fn, mode_fn);
+        emit_strategy_end(E, fn, arena_fn);
         if (E->c->opts.memory_debug)
             line(E, "tauraro_dbg_line = tr_dbg_line;");
         line(E, "tauraro_depth--;");

@@ -13,8 +13,8 @@
  *    @arena_memory, a new object stored into a global, or into an object or
  *    container reached from a parameter (which outlives the arena), is an
  *    error;
- *  - Program.has_manual / has_arena: whether the emitted code needs the
- *    allocation-mode switches and the run-time escape checks at all;
+ *  - Program.has_arena: whether the emitted code needs the run-time escape
+ *    checks at all (and has_manual, whether any function is manual);
  *  - in manual functions, the misuse of what the program names that is
  *    certain at compile time (a variable freed twice or used after free on
  *    every path: errors) and manual objects that are never freed on some

@@ -262,6 +262,7 @@ typedef struct Life {
     Flow *brk;         /* the innermost loop's state at its breaks */
     PtrVec reported;   /* Symbol*: warned about already */
     PtrVec freed;      /* Symbol*: variables some free() in the body names */
+    bool again;        /* a loop body's second time round: warnings only */
 } Life;
 
 static bool in_vec(PtrVec *v, void *x)
@@ -358,7 +359,9 @@ static void flow_uses(Life *L, Flow *f, Expr *e, bool hand_on)
         if (!v)
             return;
         if (v->st == VS_FREED) {
-            diag_error(L->P->c, e->pos, "'%s' is used after it was freed at line %d", e->v.name, v->freed);
+            if (!L->again)
+                diag_error(L->P->c, e->pos, "'%s' is used after it was freed at line %d", e->v.name,
+                           v->freed);
             v->st = VS_UNKNOWN; /* one report per free */
         } else if (hand_on) {
             v->st = VS_UNKNOWN;
@@ -433,7 +436,7 @@ static void flow_stmt(Life *L, Flow *f, Stmt *s)
         if (is_call_to(s->expr, BI_FREE)) {
             Expr *x = ((Arg *)s->expr->args.items[0])->value;
             struct FlowVar *v = x->sym ? flow_var(f, x->sym) : NULL;
-            if (v && v->st == VS_FREED)
+            if (v && v->st == VS_FREED && !L->again)
                 diag_error(L->P->c, x->pos, "'%s' is freed twice: it was already freed at line %d",
                            x->v.name, v->freed);
             if (v) {
@@ -519,6 +522,17 @@ static void flow_stmt(Life *L, Flow *f, Stmt *s)
         Flow *saved = L->brk;
         L->brk = &brk;
         flow_block(L, &body, &s->body);
+        if (!body.dead && !L->again) {
+            /* the second time round, from where the first left off: an
+             * object the body allocates again before freeing the last one
+             * is lost (warnings only: the loop may run once) */
+            Flow round2 = body, brk2 = {0};
+            brk2.dead = true;
+            L->brk = &brk2;
+            L->again = true;
+            flow_block(L, &round2, &s->body);
+            L->again = false;
+        }
         L->brk = saved;
         /* the body may run any number of times: what it changed is only
          * "maybe" after the loop */
@@ -582,7 +596,7 @@ static void collect_frees(Plan *P, PtrVec *out, PtrVec *body)
 
 static void check_lifetimes(Plan *P, Func *fn)
 {
-    Life L = {P, NULL, {0}, {0}};
+    Life L = {P, NULL, {0}, {0}, false};
     collect_frees(P, &L.freed, &fn->def->body);
     Flow f = {0};
     flow_block(&L, &f, &fn->def->body);

@@ -236,6 +236,13 @@ static void test_lifetimes(void **state)
     snprintf(src, sizeof src, "@manual_memory\ndef mk(n: int) -> owned(Buffer):\n    return allocate(n)\n"
                               "def user(n: int) -> int:\n    b = mk(n)\n    return len(b)\n");
     expect_diags(src, "5:9: warning: the manual object assigned to 'b' at line 5 is never freed\n");
+    /* a loop that allocates again before freeing loses the last object */
+    snprintf(src, sizeof src, "%s    i = 0\n    while i < n:\n        row = [i]\n        i += len(row)\n"
+                              "    return i\n", head);
+    expect_diags(src, "5:15: warning: the manual object assigned to 'row' at line 5 is never freed\n");
+    snprintf(src, sizeof src, "%s    i = 0\n    while i < n:\n        row = [i]\n        i += len(row)\n"
+                              "        free(row)\n    return i\n", head);
+    expect_diags(src, "");
     /* a loop may not run: a free inside it is not certain */
     snprintf(src, sizeof src, "%s    b = allocate(n)\n    for i in range(n):\n        free(b)\n"
                               "        break\n    return n\n", head);

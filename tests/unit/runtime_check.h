@@ -1,5 +1,6 @@
-/* runtime_check.h - assertions the runtime unit tests share: str results
- * and pending exceptions. Include after cmocka.h and tauraro/runtime.h. */
+/* runtime_check.h - what the runtime unit tests share: str inputs, str
+ * results, reprs and pending exceptions. Include after cmocka.h and
+ * tauraro/runtime.h. */
 #ifndef TAURARO_TEST_RUNTIME_CHECK_H
 #define TAURARO_TEST_RUNTIME_CHECK_H
 
@@ -7,6 +8,23 @@
 
 /* A static str literal for inputs (counting is a no-op on it). */
 #define L(s) (&(tauraro_str_t)TAURARO_STR_LIT((s), (int64_t)sizeof(s) - 1, tauraro_utf8_count((s), (int64_t)sizeof(s) - 1)))
+
+/* A counted heap copy of a C string, whatever the allocation mode (to
+ * exercise reference counting). */
+static __attribute__((unused)) tauraro_str_t *S(const char *s)
+{
+    return tauraro_str_new_rc(s, (int64_t)strlen(s));
+}
+
+/* repr(x) of element kind P equals expect */
+#define check_repr(P, x, expect)                                                        \
+    do {                                                                                \
+        tauraro_sb_t sb_ = TAURARO_SB_INIT;                                             \
+        tauraro_##P##_repr_sb(&sb_, (x));                                               \
+        if (strcmp(sb_.data, (expect)) != 0)                                            \
+            fail_msg("%s:%d: expected %s, got %s", __FILE__, __LINE__, (expect), sb_.data); \
+        tauraro_sb_free(&sb_);                                                          \
+    } while (0)
 
 /* Assert an owned str result and release it. */
 static void check_str_(tauraro_str_t *r, const char *expect, const char *file, int line)

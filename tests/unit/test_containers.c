@@ -13,22 +13,6 @@
 
 #include "runtime_check.h"
 
-/* A counted heap copy of a C string (to exercise reference counting). */
-static tauraro_str_t *S(const char *s)
-{
-    return tauraro_str_new_rc(s, (int64_t)strlen(s));
-}
-
-/* repr(x) of element kind P equals expect */
-#define check_repr(P, x, expect)                                                        \
-    do {                                                                                \
-        tauraro_sb_t sb_ = TAURARO_SB_INIT;                                             \
-        tauraro_##P##_repr_sb(&sb_, (x));                                               \
-        if (strcmp(sb_.data, (expect)) != 0)                                            \
-            fail_msg("%s:%d: expected %s, got %s", __FILE__, __LINE__, (expect), sb_.data); \
-        tauraro_sb_free(&sb_);                                                          \
-    } while (0)
-
 /* Counted objects and bytes at the start of a test; equal at its end. */
 static tauraro_stats_t stats0;
 static int setup(void **state)

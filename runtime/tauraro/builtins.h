@@ -291,11 +291,9 @@ TAURARO_FUNC void tauraro_inst_run_dtor(void *obj)
  * generated move function copies or converts it field by field. */
 TAURARO_FUNC void *tauraro_inst_move(void *obj, tauraro_move_t *m)
 {
-    if (!tauraro_move_wanted(m, obj))
-        return tauraro_move_keep(m, obj);
-    void *hit = tauraro_move_lookup(m, obj);
-    if (hit != NULL)
-        return hit;
+    void *r;
+    if (tauraro_move_settled(m, obj, &r))
+        return r;
     tauraro_inst_t *o = (tauraro_inst_t *)obj;
     for (const tauraro_class_t *c = o->cls; c != NULL; c = c->base)
         if (c->move != NULL)

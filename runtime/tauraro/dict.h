@@ -266,18 +266,11 @@
     TAURARO_FUNC tauraro_dict_##KP##_##VP##_t *tauraro_dict_##KP##_##VP##_move(                     \
         tauraro_dict_##KP##_##VP##_t *d, tauraro_move_t *m)                                         \
     {                                                                                               \
-        if (!tauraro_move_wanted(m, d))                                                             \
-            return (tauraro_dict_##KP##_##VP##_t *)tauraro_move_keep(m, d);                         \
-        tauraro_dict_##KP##_##VP##_t *n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_lookup(m, d); \
-        if (n != NULL)                                                                              \
-            return n;                                                                               \
-        if (m->adopt) {                                                                             \
-            n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_adopt(m, d);                           \
-            tauraro_move_adopt_buf(d->entries);                                                     \
-            tauraro_move_adopt_buf(d->index);                                                       \
-        } else {                                                                                    \
-            n = (tauraro_dict_##KP##_##VP##_t *)tauraro_move_put(m, d, tauraro_dict_##KP##_##VP##_new()); \
-        }                                                                                           \
+        void *r_;                                                                                   \
+        if (tauraro_move_settled(m, d, &r_))                                                        \
+            return (tauraro_dict_##KP##_##VP##_t *)r_;                                              \
+        tauraro_dict_##KP##_##VP##_t *n = (tauraro_dict_##KP##_##VP##_t *)(                        \
+            m->adopt ? tauraro_move_adopt(m, d) : tauraro_move_put(m, d, tauraro_dict_##KP##_##VP##_new())); \
         return (tauraro_dict_##KP##_##VP##_t *)tauraro_move_fill(m, tauraro_dict_##KP##_##VP##_fill_, d, n); \
     }                                                                                               \
                                                                                                     \

@@ -405,17 +405,12 @@
     TAURARO_FUNC tauraro_list_##P##_t *tauraro_list_##P##_move(tauraro_list_##P##_t *l,               \
                                                                tauraro_move_t *m)                   \
     {                                                                                               \
-        if (!tauraro_move_wanted(m, l))                                                             \
-            return (tauraro_list_##P##_t *)tauraro_move_keep(m, l);                                 \
-        tauraro_list_##P##_t *n = (tauraro_list_##P##_t *)tauraro_move_lookup(m, l);                \
-        if (n != NULL)                                                                              \
-            return n;                                                                               \
-        if (m->adopt) {                                                                             \
-            n = (tauraro_list_##P##_t *)tauraro_move_adopt(m, l);                                   \
-            tauraro_move_adopt_buf(l->items);                                                       \
-        } else {                                                                                    \
-            n = (tauraro_list_##P##_t *)tauraro_move_put(m, l, tauraro_list_##P##_new(l->len));     \
-        }                                                                                           \
+        void *r_;                                                                                   \
+        if (tauraro_move_settled(m, l, &r_))                                                        \
+            return (tauraro_list_##P##_t *)r_;                                                      \
+        tauraro_list_##P##_t *n =                                                                   \
+            (tauraro_list_##P##_t *)(m->adopt ? tauraro_move_adopt(m, l)                            \
+                                               : tauraro_move_put(m, l, tauraro_list_##P##_new(l->len))); \
         return (tauraro_list_##P##_t *)tauraro_move_fill(m, tauraro_list_##P##_fill_, l, n);       \
     }                                                                                               \
                                                                                                     \

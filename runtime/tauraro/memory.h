@@ -575,16 +575,11 @@ TAURARO_FUNC tauraro_str_t *tauraro_buffer_str(tauraro_buffer_t *b)
 
 TAURARO_FUNC tauraro_buffer_t *tauraro_buffer_move(tauraro_buffer_t *b, tauraro_move_t *m)
 {
-    if (!tauraro_move_wanted(m, b))
-        return (tauraro_buffer_t *)tauraro_move_keep(m, b);
-    tauraro_buffer_t *hit = (tauraro_buffer_t *)tauraro_move_lookup(m, b);
-    if (hit != NULL)
-        return hit;
-    if (m->adopt) {
-        if (b->align != 0)
-            tauraro_move_adopt_buf(b->data);
+    void *r;
+    if (tauraro_move_settled(m, b, &r))
+        return (tauraro_buffer_t *)r;
+    if (m->adopt)
         return (tauraro_buffer_t *)tauraro_move_adopt(m, b);
-    }
     tauraro_buffer_t *c = b->align ? tauraro_allocate_aligned(b->len, b->align) : tauraro_allocate(b->len);
     memcpy(c->data, b->data, (size_t)b->len);
     return (tauraro_buffer_t *)tauraro_move_put(m, b, c);

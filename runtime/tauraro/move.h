@@ -161,31 +161,63 @@ TAURARO_FUNC void *tauraro_move_put(tauraro_move_t *m, void *old, void *new_)
     return new_;
 }
 
+/* Common prefixes of the list, dict and Buffer layouts (list.h, dict.h,
+ * memory.h): where the buffers they own are, whatever the element types. */
+typedef struct { tauraro_obj_t hdr; int64_t len, cap; void *items; } tauraro_list_layout_t;
+typedef struct { tauraro_obj_t hdr; int64_t len, used, cap, version; void *entries; void *index; } tauraro_dict_layout_t;
+typedef struct { tauraro_obj_t hdr; int64_t len; void *data; int64_t align; } tauraro_buffer_layout_t;
+
+/* `objects` objects and the heap block p (NULL: none) leave the statistics
+ * of one heap strategy for the other's (`to`: AUTO or MANUAL). */
+TAURARO_FUNC void tauraro_stats_shift_(int64_t objects, const void *p, uint8_t to)
+{
+    int64_t bytes = p != NULL ? (int64_t)tauraro_heap_size((void *)p) : 0;
+    int64_t sign = to == TAURARO_AUTO ? 1 : -1;
+    tauraro_stats.auto_objects += sign * objects;
+    tauraro_stats.auto_bytes += sign * bytes;
+    tauraro_stats.manual_objects -= sign * objects;
+    tauraro_stats.manual_bytes -= sign * bytes;
+}
+
+/* A heap object, with the buffers it owns, changes hands between counting
+ * (AUTO) and the program (MANUAL): a manual result adopted by counting code,
+ * or a new object a manual function names. */
+TAURARO_FUNC void tauraro_obj_restrategy(void *obj, uint8_t to)
+{
+    tauraro_obj_t *h = (tauraro_obj_t *)obj;
+    h->strategy = to;
+#ifdef TAURARO_MEMORY_DEBUG
+    tauraro_dbg_set_strategy(h, to);
+#endif
+    tauraro_stats_shift_(1, h, to);
+    if (h->tag == TAURARO_TAG_LIST) {
+        tauraro_stats_shift_(0, ((tauraro_list_layout_t *)obj)->items, to);
+    } else if (h->tag == TAURARO_TAG_DICT) {
+        tauraro_stats_shift_(0, ((tauraro_dict_layout_t *)obj)->entries, to);
+        tauraro_stats_shift_(0, ((tauraro_dict_layout_t *)obj)->index, to);
+    } else if (h->tag == TAURARO_TAG_BUFFER && ((tauraro_buffer_layout_t *)obj)->align != 0) {
+        tauraro_stats_shift_(0, ((tauraro_buffer_layout_t *)obj)->data, to);
+    }
+}
+
 /* Adopt mode: the manual object v becomes a counted one in place (manual
  * objects keep an exact count, so its references are all accounted for). */
 TAURARO_FUNC void *tauraro_move_adopt(tauraro_move_t *m, void *v)
 {
-    tauraro_obj_t *h = (tauraro_obj_t *)v;
-    int64_t bytes = (int64_t)tauraro_heap_size(h);
-    h->strategy = TAURARO_AUTO;
-#ifdef TAURARO_MEMORY_DEBUG
-    tauraro_dbg_set_strategy(h, TAURARO_AUTO);
-#endif
-    tauraro_stats.manual_objects--;
-    tauraro_stats.manual_bytes -= bytes;
-    tauraro_stats.auto_objects++;
-    tauraro_stats.auto_bytes += bytes;
+    tauraro_obj_restrategy(v, TAURARO_AUTO);
     return tauraro_move_put(m, v, v);
 }
 
-/* Adopt mode: a buffer of an adopted container now counts as automatic. */
-TAURARO_INLINE void tauraro_move_adopt_buf(void *p)
+/* The first step of every move: v stays where it is, or has been moved
+ * already (the memo); *out is then the result. False: v is to move now. */
+TAURARO_FUNC bool tauraro_move_settled(tauraro_move_t *m, void *v, void **out)
 {
-    if (p != NULL) {
-        int64_t bytes = (int64_t)tauraro_heap_size(p);
-        tauraro_stats.manual_bytes -= bytes;
-        tauraro_stats.auto_bytes += bytes;
+    if (!tauraro_move_wanted(m, v)) {
+        *out = tauraro_move_keep(m, v);
+        return true;
     }
+    *out = tauraro_move_lookup(m, v);
+    return *out != NULL;
 }
 
 /* The element kinds of elem.h. */
@@ -195,11 +227,9 @@ TAURARO_INLINE bool tauraro_bool_move(bool v, tauraro_move_t *m) { (void)m; retu
 
 TAURARO_FUNC tauraro_str_t *tauraro_str_move(tauraro_str_t *s, tauraro_move_t *m)
 {
-    if (!tauraro_move_wanted(m, s))
-        return (tauraro_str_t *)tauraro_move_keep(m, s);
-    tauraro_str_t *hit = (tauraro_str_t *)tauraro_move_lookup(m, s);
-    if (hit != NULL)
-        return hit;
+    void *r;
+    if (tauraro_move_settled(m, s, &r))
+        return (tauraro_str_t *)r;
     if (m->adopt)
         return (tauraro_str_t *)tauraro_move_adopt(m, s);
     tauraro_str_t *c = tauraro_str_new(s->data, s->len);
@@ -214,45 +244,13 @@ TAURARO_INLINE tauraro_exc_t *tauraro_exc_move(tauraro_exc_t *e, tauraro_move_t 
 
 /* ---- named manual allocations -------------------------------------------------------- */
 
-/* Common prefixes of the list and dict layouts (list.h, dict.h): where their
- * buffers are, whatever the element types. */
-typedef struct { tauraro_obj_t hdr; int64_t len, cap; void *items; } tauraro_list_layout_t;
-typedef struct { tauraro_obj_t hdr; int64_t len, used, cap, version; void *entries; void *index; } tauraro_dict_layout_t;
-typedef struct { tauraro_obj_t hdr; int64_t len; void *data; int64_t align; } tauraro_buffer_layout_t;
-
-TAURARO_FUNC void tauraro_buf_stats_to_manual_(void *p)
-{
-    if (p != NULL) {
-        int64_t bytes = (int64_t)tauraro_heap_size(p);
-        tauraro_stats.auto_bytes -= bytes;
-        tauraro_stats.manual_bytes += bytes;
-    }
-}
-
 /* A new counted object that a manual function names becomes the program's
  * to free (strategy MANUAL), unless something else already refers to it. */
 TAURARO_FUNC void tauraro_obj_make_manual(void *obj)
 {
     tauraro_obj_t *h = (tauraro_obj_t *)obj;
-    if (h == NULL || h->strategy != TAURARO_AUTO || h->rc != 1)
-        return;
-    int64_t bytes = (int64_t)tauraro_heap_size(h);
-    h->strategy = TAURARO_MANUAL;
-#ifdef TAURARO_MEMORY_DEBUG
-    tauraro_dbg_set_strategy(h, TAURARO_MANUAL);
-#endif
-    tauraro_stats.auto_objects--;
-    tauraro_stats.auto_bytes -= bytes;
-    tauraro_stats.manual_objects++;
-    tauraro_stats.manual_bytes += bytes;
-    if (h->tag == TAURARO_TAG_LIST) {
-        tauraro_buf_stats_to_manual_(((tauraro_list_layout_t *)obj)->items);
-    } else if (h->tag == TAURARO_TAG_DICT) {
-        tauraro_buf_stats_to_manual_(((tauraro_dict_layout_t *)obj)->entries);
-        tauraro_buf_stats_to_manual_(((tauraro_dict_layout_t *)obj)->index);
-    } else if (h->tag == TAURARO_TAG_BUFFER && ((tauraro_buffer_layout_t *)obj)->align != 0) {
-        tauraro_buf_stats_to_manual_(((tauraro_buffer_layout_t *)obj)->data);
-    }
+    if (h != NULL && h->strategy == TAURARO_AUTO && h->rc == 1)
+        tauraro_obj_restrategy(obj, TAURARO_MANUAL);
 }
 
 #endif /* TAURARO_MOVE_H */

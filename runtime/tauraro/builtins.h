@@ -250,12 +250,8 @@ TAURARO_FUNC void tauraro_inst_finish_(void *obj)
 TAURARO_FUNC __attribute__((noinline)) void tauraro_inst_destroy(void *obj)
 {
     if (tauraro_trash.depth >= TAURARO_TRASH_DEPTH) {
-        if (tauraro_trash.len == tauraro_trash.cap) {
-            size_t cap = tauraro_trash.cap ? tauraro_trash.cap * 2 : 64;
-            tauraro_trash.items =
-                (void **)tauraro_realloc(tauraro_trash.items, tauraro_size_mul(cap, sizeof(void *)));
-            tauraro_trash.cap = cap;
-        }
+        tauraro_trash.items = (void **)tauraro_grow(tauraro_trash.items, &tauraro_trash.cap, tauraro_trash.len,
+                                                    sizeof(void *), 64);
         tauraro_trash.items[tauraro_trash.len++] = obj;
         return;
     }

@@ -274,11 +274,7 @@ TAURARO_FUNC void tauraro_exc_keep(void *obj, void (*release)(void *))
         k->items = NULL;
         e->keep = k;
     }
-    if (k->len == k->cap) {
-        k->cap = k->cap ? k->cap * 2 : 8;
-        k->items = (struct tauraro_kept *)tauraro_realloc(
-            k->items, tauraro_size_mul(k->cap, sizeof *k->items));
-    }
+    k->items = (struct tauraro_kept *)tauraro_grow(k->items, &k->cap, k->len, sizeof *k->items, 8);
     k->items[k->len].obj = obj;
     k->items[k->len].release = release;
     k->len++;
@@ -288,12 +284,8 @@ TAURARO_FUNC void tauraro_exc_keep(void *obj, void (*release)(void *))
  * top-level code). */
 TAURARO_FUNC void tauraro_tb_add(const char *func, int line)
 {
-    if (tauraro_tb.len == tauraro_tb.cap) {
-        size_t cap = tauraro_tb.cap ? tauraro_tb.cap * 2 : 16;
-        tauraro_tb.items = (tauraro_tb_entry_t *)tauraro_realloc(
-            tauraro_tb.items, tauraro_size_mul(cap, sizeof(tauraro_tb_entry_t)));
-        tauraro_tb.cap = cap;
-    }
+    tauraro_tb.items = (tauraro_tb_entry_t *)tauraro_grow(tauraro_tb.items, &tauraro_tb.cap, tauraro_tb.len,
+                                                          sizeof(tauraro_tb_entry_t), 16);
     tauraro_tb.items[tauraro_tb.len].func = func;
     tauraro_tb.items[tauraro_tb.len].line = line;
     tauraro_tb.len++;

@@ -127,6 +127,18 @@ TAURARO_INLINE size_t tauraro_size_mul(size_t n, size_t size)
     return r;
 }
 
+/* A growable array `items` of `len` items of `size` bytes, room for *cap:
+ * with room for one more (doubling, from `first`). Returns the array. */
+TAURARO_FUNC void *tauraro_grow(void *items, size_t *cap, size_t len, size_t size, size_t first)
+{
+    if (len < *cap)
+        return items;
+    size_t c = *cap ? *cap * 2 : first;
+    items = tauraro_realloc(items, tauraro_size_mul(c, size));
+    *cap = c;
+    return items;
+}
+
 /* Aligned raw memory (allocate_aligned); align is a power of two. Free it
  * with tauraro_free. */
 TAURARO_FUNC void *tauraro_alloc_aligned(size_t n, size_t align)
@@ -232,12 +244,8 @@ TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_find(const void *p)
 TAURARO_FUNC tauraro_dbg_rec_t *tauraro_dbg_add(void *p, size_t size, uint8_t strategy, uint16_t tag,
                                                 bool raw, uint32_t arena)
 {
-    if (tauraro_dbg.len == tauraro_dbg.cap) {
-        tauraro_dbg.cap = tauraro_dbg.cap ? tauraro_dbg.cap * 2 : 256;
-        tauraro_dbg.recs = (tauraro_dbg_rec_t *)realloc(tauraro_dbg.recs, tauraro_dbg.cap * sizeof *tauraro_dbg.recs);
-        if (tauraro_dbg.recs == NULL)
-            tauraro_out_of_memory();
-    }
+    tauraro_dbg.recs = (tauraro_dbg_rec_t *)tauraro_grow(tauraro_dbg.recs, &tauraro_dbg.cap, tauraro_dbg.len,
+                                                         sizeof *tauraro_dbg.recs, 256);
     if ((tauraro_dbg.len + 1) * 2 > tauraro_dbg.icap) {
         size_t cap = tauraro_dbg.icap ? tauraro_dbg.icap * 2 : 512;
         size_t *index = (size_t *)calloc(cap, sizeof(size_t));
@@ -702,9 +710,9 @@ TAURARO_DATA tauraro_arena_t *tauraro_cur_arena;
  * 8-byte header is enough). Ids of destroyed arenas are reused. */
 TAURARO_DATA struct {
     tauraro_arena_t **items;
-    uint32_t cap, len;
+    size_t cap, len;
     uint32_t *free_ids;
-    uint32_t nfree, free_cap;
+    size_t nfree, free_cap;
 } tauraro_arena_ids;
 
 TAURARO_FUNC uint32_t tauraro_arena_id_new(tauraro_arena_t *a)
@@ -713,15 +721,11 @@ TAURARO_FUNC uint32_t tauraro_arena_id_new(tauraro_arena_t *a)
     if (tauraro_arena_ids.nfree > 0) {
         id = tauraro_arena_ids.free_ids[--tauraro_arena_ids.nfree];
     } else {
-        if (tauraro_arena_ids.len == tauraro_arena_ids.cap) {
-            uint32_t cap = tauraro_arena_ids.cap ? tauraro_arena_ids.cap * 2 : 16;
-            tauraro_arena_ids.items = (tauraro_arena_t **)tauraro_realloc(
-                tauraro_arena_ids.items, tauraro_size_mul(cap, sizeof(tauraro_arena_t *)));
-            tauraro_arena_ids.cap = cap;
-        }
+        tauraro_arena_ids.items = (tauraro_arena_t **)tauraro_grow(
+            tauraro_arena_ids.items, &tauraro_arena_ids.cap, tauraro_arena_ids.len, sizeof(tauraro_arena_t *), 16);
         if (tauraro_arena_ids.len == 0)
-            tauraro_arena_ids.items[tauraro_arena_ids.len++] = NULL; /* id 0: none */
-        id = tauraro_arena_ids.len++;
+            tauraro_arena_ids.items[tauraro_arena_ids.len++] = NULL; /* id 0: none (room for 16) */
+        id = (uint32_t)tauraro_arena_ids.len++;
     }
     tauraro_arena_ids.items[id] = a;
     return id;
@@ -730,12 +734,8 @@ TAURARO_FUNC uint32_t tauraro_arena_id_new(tauraro_arena_t *a)
 TAURARO_FUNC void tauraro_arena_id_release(uint32_t id)
 {
     tauraro_arena_ids.items[id] = NULL;
-    if (tauraro_arena_ids.nfree == tauraro_arena_ids.free_cap) {
-        uint32_t cap = tauraro_arena_ids.free_cap ? tauraro_arena_ids.free_cap * 2 : 16;
-        tauraro_arena_ids.free_ids = (uint32_t *)tauraro_realloc(
-            tauraro_arena_ids.free_ids, tauraro_size_mul(cap, sizeof(uint32_t)));
-        tauraro_arena_ids.free_cap = cap;
-    }
+    tauraro_arena_ids.free_ids = (uint32_t *)tauraro_grow(tauraro_arena_ids.free_ids, &tauraro_arena_ids.free_cap,
+                                                          tauraro_arena_ids.nfree, sizeof(uint32_t), 16);
     tauraro_arena_ids.free_ids[tauraro_arena_ids.nfree++] = id;
     if (tauraro_arena_ids.nfree == tauraro_arena_ids.len - 1) { /* none left: give it all back */
         free(tauraro_arena_ids.items);
@@ -940,11 +940,7 @@ TAURARO_FUNC void tauraro_arena_hold(const tauraro_obj_t *owner, void *obj, void
     if (obj == NULL || ((tauraro_obj_t *)obj)->strategy != TAURARO_AUTO)
         return;
     tauraro_arena_t *a = tauraro_arena_of(owner);
-    if (a->nheld == a->heldcap) {
-        a->heldcap = a->heldcap ? a->heldcap * 2 : 16;
-        a->held = (struct tauraro_held *)tauraro_realloc(a->held,
-                                                          tauraro_size_mul(a->heldcap, sizeof *a->held));
-    }
+    a->held = (struct tauraro_held *)tauraro_grow(a->held, &a->heldcap, a->nheld, sizeof *a->held, 16);
     a->held[a->nheld].obj = obj;
     a->held[a->nheld].release = release;
     a->nheld++;

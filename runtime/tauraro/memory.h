@@ -281,12 +281,9 @@ TAURARO_FUNC tauraro_arena_ref_t *tauraro_create_arena_named(tauraro_str_t *name
         return r;
     }
     r = tauraro_create_arena(TAURARO_ARENA_DEFAULT_BLOCK);
-    if (tauraro_named_arenas.len == tauraro_named_arenas.cap) {
-        size_t cap = tauraro_named_arenas.cap ? tauraro_named_arenas.cap * 2 : 4;
-        tauraro_named_arenas.items = (struct tauraro_named_arena *)tauraro_realloc(
-            tauraro_named_arenas.items, tauraro_size_mul(cap, sizeof *tauraro_named_arenas.items));
-        tauraro_named_arenas.cap = cap;
-    }
+    tauraro_named_arenas.items = (struct tauraro_named_arena *)tauraro_grow(
+        tauraro_named_arenas.items, &tauraro_named_arenas.cap, tauraro_named_arenas.len,
+        sizeof *tauraro_named_arenas.items, 4);
     tauraro_named_arenas.items[tauraro_named_arenas.len].name = tauraro_str_new_rc(name->data, name->len);
     tauraro_named_arenas.items[tauraro_named_arenas.len].ref = r;
     tauraro_named_arenas.len++;

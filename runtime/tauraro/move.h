@@ -53,11 +53,7 @@ TAURARO_INLINE void tauraro_move_init(tauraro_move_t *m, int level, bool adopt)
 TAURARO_FUNC void *tauraro_move_fill(tauraro_move_t *m, tauraro_move_fill_t fill, void *old, void *new_)
 {
     if (m->depth >= TAURARO_MOVE_DEPTH) {
-        if (m->npend == m->pendcap) {
-            m->pendcap = m->pendcap ? m->pendcap * 2 : 64;
-            m->pend = (struct tauraro_move_pending *)tauraro_realloc(
-                m->pend, tauraro_size_mul(m->pendcap, sizeof *m->pend));
-        }
+        m->pend = (struct tauraro_move_pending *)tauraro_grow(m->pend, &m->pendcap, m->npend, sizeof *m->pend, 64);
         m->pend[m->npend].fill = fill;
         m->pend[m->npend].old = old;
         m->pend[m->npend].new_ = new_;

@@ -550,32 +550,38 @@ TAURARO_INLINE void tauraro_obj_init(void *obj, uint8_t strategy, uint16_t tag)
     h->tag = tag;
 }
 
-/* A malloc'd, reference-counted object of `size` bytes (header included):
- * rc = 1, strategy AUTO. The rest of the object is not initialised. */
-TAURARO_INLINE void *tauraro_alloc_rc(size_t size, uint16_t tag)
+/* A malloc'd object of `size` bytes (header included), rc = 1, strategy
+ * AUTO or MANUAL, counted in that strategy's statistics. The rest of the
+ * object is not initialised. */
+TAURARO_INLINE void *tauraro_alloc_heap_obj_(size_t size, uint8_t strategy, uint16_t tag)
 {
     void *p = tauraro_alloc(size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
-    tauraro_obj_init(p, TAURARO_AUTO, tag);
-    tauraro_stats.auto_objects++;
-    tauraro_stats.auto_bytes += (int64_t)tauraro_heap_size(p);
+    tauraro_obj_init(p, strategy, tag);
+    int64_t bytes = (int64_t)tauraro_heap_size(p);
+    if (strategy == TAURARO_AUTO) {
+        tauraro_stats.auto_objects++;
+        tauraro_stats.auto_bytes += bytes;
+    } else {
+        tauraro_stats.manual_objects++;
+        tauraro_stats.manual_bytes += bytes;
+    }
 #ifdef TAURARO_MEMORY_DEBUG
-    tauraro_dbg_alloc(p, size, TAURARO_AUTO, tag);
+    tauraro_dbg_alloc(p, size, strategy, tag);
 #endif
     return p;
 }
 
-/* A malloc'd object owned by the program (manual strategy): counting is a no-op
- * on it, tauraro_obj_free releases it. */
+/* A reference-counted object (strategy AUTO). */
+TAURARO_INLINE void *tauraro_alloc_rc(size_t size, uint16_t tag)
+{
+    return tauraro_alloc_heap_obj_(size, TAURARO_AUTO, tag);
+}
+
+/* An object owned by the program (manual strategy): its count never frees
+ * it, tauraro_obj_free releases it. */
 TAURARO_INLINE void *tauraro_alloc_manual(size_t size, uint16_t tag)
 {
-    void *p = tauraro_alloc(size < sizeof(tauraro_obj_t) ? sizeof(tauraro_obj_t) : size);
-    tauraro_obj_init(p, TAURARO_MANUAL, tag);
-    tauraro_stats.manual_objects++;
-    tauraro_stats.manual_bytes += (int64_t)tauraro_heap_size(p);
-#ifdef TAURARO_MEMORY_DEBUG
-    tauraro_dbg_alloc(p, size, TAURARO_MANUAL, tag);
-#endif
-    return p;
+    return tauraro_alloc_heap_obj_(size, TAURARO_MANUAL, tag);
 }
 
 /* Give the memory of a heap object back (no destructor call): AUTO and MANUAL

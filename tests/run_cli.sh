@@ -13,12 +13,10 @@ if [ $# -lt 2 ]; then
     echo "usage: $0 TAURARO_BINARY TESTS_DIR [FILTER]" >&2
     exit 2
 fi
-T=$1
-case "$T" in
-    /*) ;;
-    */*) T="$(cd "$(dirname "$T")" && pwd)/$(basename "$T")" ;;
-    *) T=$(command -v "$T") || T=$1 ;;
-esac
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+T=$(resolve_binary "$1")
 if [ ! -x "$T" ]; then
     echo "run_cli.sh: '$1' is not an executable" >&2
     exit 2
@@ -31,10 +29,6 @@ passed=0
 failed=0
 
 # ---------------------------------------------------------------- helpers
-
-have() {
-    command -v "$1" >/dev/null 2>&1
-}
 
 # sh CMD...: run CMD in the test's directory; sets ST, output in ./out and ./err.
 sh_() {

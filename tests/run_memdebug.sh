@@ -45,57 +45,8 @@ set -u
 
 # ---------------------------------------------------------------- helpers
 
-# directive FILE KEY: the values of "# KEY: value" lines, one per line.
-directive() {
-    sed -n "s/^# $2:[[:space:]]*//p" "$1" | sed 's/[[:space:]]*$//'
-}
-
-# has_flag FILE KEY: the file has a "# KEY" or "# KEY: ..." line.
-has_flag() {
-    grep -qE "^# $2([[:space:]]*\$|:)" "$1"
-}
-
-have() {
-    command -v "$1" >/dev/null 2>&1
-}
-
-# with_timeout SECONDS CMD...: run CMD, killed after SECONDS when timeout(1) exists.
-with_timeout() {
-    local secs=$1
-    shift
-    if have timeout; then
-        timeout -k 5 "$secs" "$@"
-    else
-        "$@"
-    fi
-}
-
-# A failure reason: the first line goes after "FAIL name: ", the rest is indented.
-fail() {
-    local msg="$*"
-    while [ "${msg%$'\n'}" != "$msg" ]; do msg=${msg%$'\n'}; done
-    FAILS+=("$msg")
-}
-
-# snippet FILE: at most 20 lines of FILE, indented.
-snippet() {
-    head -n 20 "$1" | sed 's/^/    | /'
-}
-
-# differs EXPECTED_FILE EXPECTED_LABEL GOT_FILE GOT_LABEL: a unified diff, indented.
-differs() {
-    diff -u --label "$2" --label "$4" "$1" "$3" | head -n 30 | sed 's/^/    | /'
-}
-
-# diags LOG OUT: the compiler's diagnostic lines of LOG, into OUT.
-diags() {
-    grep -E '^[^ ]+:[0-9]+:[0-9]+: (error|warning): ' "$1" >"$2"
-}
-
-# timed_out STATUS: the run was killed by timeout(1).
-timed_out() {
-    [ "$1" -eq 124 ] || [ "$1" -eq 137 ]
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ------------------------------------------------- (a) a seeded-bug program
 
@@ -277,11 +228,7 @@ MEMDEBUG="$TESTS/memdebug"
 PROGRAMS="$TESTS/programs"
 EXAMPLES="$TESTS/../examples"
 
-case "$TAURARO" in
-    /*) ;;
-    */*) TAURARO="$(cd "$(dirname "$TAURARO")" && pwd)/$(basename "$TAURARO")" ;;
-    *) TAURARO=$(command -v "$TAURARO") || TAURARO=$1 ;;
-esac
+TAURARO=$(resolve_binary "$TAURARO")
 if [ ! -x "$TAURARO" ]; then
     echo "run_memdebug.sh: '$1' is not an executable" >&2
     exit 2

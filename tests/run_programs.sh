@@ -36,37 +36,8 @@ set -u
 
 # ---------------------------------------------------------------- helpers
 
-# directive FILE KEY: the values of "# KEY: value" lines, one per line.
-directive() {
-    sed -n "s/^# $2:[[:space:]]*//p" "$1" | sed 's/[[:space:]]*$//'
-}
-
-have() {
-    command -v "$1" >/dev/null 2>&1
-}
-
-# with_timeout SECONDS CMD...: run CMD, killed after SECONDS when timeout(1) exists.
-with_timeout() {
-    local secs=$1
-    shift
-    if have timeout; then
-        timeout -k 5 "$secs" "$@"
-    else
-        "$@"
-    fi
-}
-
-# A failure reason: the first line goes after "FAIL name: ", the rest is indented.
-fail() {
-    local msg="$*"
-    while [ "${msg%$'\n'}" != "$msg" ]; do msg=${msg%$'\n'}; done
-    FAILS+=("$msg")
-}
-
-# snippet FILE: at most 20 lines of FILE, indented.
-snippet() {
-    head -n 20 "$1" | sed 's/^/    | /'
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # check_run LABEL NAME STATUS STDOUT_FILE STDERR_FILE
 # Compares one run of program NAME with NAME.out and the directives of NAME.tr.
@@ -76,13 +47,13 @@ check_run() {
     local want_status
     want_status=$(directive "$tr" expect-exit | head -n 1)
     want_status=${want_status:-0}
-    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    if timed_out "$status"; then
         fail "$label: timed out (status $status)"
         return
     fi
     if ! cmp -s "$expected" "$out"; then
         fail "$label: stdout differs from $name.out
-$(diff -u --label "$name.out" --label "$label stdout" "$expected" "$out" | head -n 30 | sed 's/^/    | /')"
+$(differs "$expected" "$name.out" "$out" "$label stdout")"
     fi
     if [ "$status" -ne "$want_status" ]; then
         fail "$label: exit status $status, expected $want_status
@@ -112,13 +83,13 @@ $(snippet "$err")"
 # check_run compared with the expectations already).
 check_same() {
     local label=$1 status=$2 out=$3 run_status=$4 run_out=$5 err=$6
-    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    if timed_out "$status"; then
         fail "$label: timed out (status $status)"
         return
     fi
     if ! cmp -s "$run_out" "$out"; then
         fail "$label: stdout differs from the plain run's
-$(diff -u --label "run stdout" --label "$label stdout" "$run_out" "$out" | head -n 30 | sed 's/^/    | /')"
+$(differs "$run_out" "run stdout" "$out" "$label stdout")"
     fi
     if [ "$status" -ne "$run_status" ]; then
         fail "$label: exit status $status, the plain run's was $run_status
@@ -306,11 +277,7 @@ PROGRAMS="$TESTS/programs"
 ERRORS="$TESTS/errors"
 
 if [ "$TAURARO" != "-" ]; then
-    case "$TAURARO" in
-        /*) ;;
-        */*) TAURARO="$(cd "$(dirname "$TAURARO")" && pwd)/$(basename "$TAURARO")" ;;
-        *) TAURARO=$(command -v "$TAURARO") || TAURARO=$1 ;;
-    esac
+    TAURARO=$(resolve_binary "$TAURARO")
     if [ ! -x "$TAURARO" ]; then
         echo "run_programs.sh: '$1' is not an executable" >&2
         exit 2

@@ -65,14 +65,9 @@ static Symbol *root_symbol(Expr *e)
     return e && e->kind == E_NAME ? e->sym : NULL;
 }
 
-static bool is_global_sym(Plan *P, Symbol *s)
+static bool is_global_sym(Symbol *s)
 {
-    if (!s || s->kind != SYM_VAR)
-        return false;
-    if (s->global)
-        return true;
-    (void)P;
-    return false;
+    return s && s->kind == SYM_VAR && s->global;
 }
 
 /* Where an object stored through target t ends up, if that outlives the
@@ -83,8 +78,8 @@ static const char *outliving_holder(Plan *P, Expr *t, bool whole)
     if (!s)
         return NULL;
     if (whole && t->kind == E_NAME)
-        return is_global_sym(P, s) ? arena_printf(&P->c->arena, "the global '%s'", s->name) : NULL;
-    if (is_global_sym(P, s))
+        return is_global_sym(s) ? arena_printf(&P->c->arena, "the global '%s'", s->name) : NULL;
+    if (is_global_sym(s))
         return arena_printf(&P->c->arena, "an object reached from the global '%s'", s->name);
     if (s->kind == SYM_PARAM)
         return arena_printf(&P->c->arena, "an object reached from the parameter '%s'", s->name);
@@ -192,20 +187,13 @@ static void plan_stmt(Plan *P, Stmt *s)
             plan_binding(P, s->target, s->expr);
         }
         break;
-    case S_AUGASSIGN:
-        plan_expr(P, s->expr);
-        plan_expr(P, s->target);
-        break;
     case S_RETURN:
         plan_expr(P, s->expr);
         if (s->expr && P->fn->strategy == MEM_MANUAL && P->fn->ret_own == OWN_OWNED &&
             mem_is_allocation(s->expr))
             s->expr->alloc = MEM_MANUAL;
         break;
-    case S_EXPR: case S_RAISE: case S_WHILE: case S_IF: case S_FOR:
-        plan_expr(P, s->expr);
-        plan_expr(P, s->target);
-        break;
+    case S_EXPR: case S_RAISE: case S_WHILE: case S_IF: case S_FOR: case S_AUGASSIGN:
     case S_ASSERT:
         plan_expr(P, s->expr);
         plan_expr(P, s->target);
